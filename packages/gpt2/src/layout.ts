@@ -1,0 +1,130 @@
+import type { GPT2Config } from './config';
+import { TensorLayoutError } from './errors';
+import { transpose2d, type HostTensor } from './host_tensor';
+
+/**
+ * Maps Hugging Face checkpoint keys onto the state-dict names of `@gorch/nn`'s `GPT` and back.
+ *
+ * gorch names (all Linear weights `[out, in]`): `wte.weight`, `wpe.weight`, `h.{i}.ln_1.*`,
+ * `h.{i}.attn.c_attn.weight` `[3C, C]` (Q | K | V stacked along the output axis) and `.bias`
+ * (GPT-2 only), `h.{i}.attn.c_proj.*`, `h.{i}.ln_2.*`, `h.{i}.mlp.c_fc.*`, `h.{i}.mlp.c_proj.*`,
+ * `ln_f.*`, `lm_head.weight` (only when not tied).
+ *
+ * HF GPT-2 (transformers `modeling_gpt2.py`): keys with or without `transformer.`; the four Conv1D
+ * weights are stored `[in, out]` and are transposed here; `attn.bias` / `attn.masked_bias` are
+ * causal-mask buffers, not parameters. HF GPT-Neo (`modeling_gpt_neo.py`): `attn.attention.{q,k,v}_proj`
+ * (Linear, no bias) are stacked into `c_attn`, `attn.attention.out_proj` becomes `c_proj`, and the
+ * MLP is already Linear.
+ */
+
+/** One parameter: its gorch name and shape. */
+export interface ParamSpec { name: string; shape: number[] }
+
+/** The parameters of the gorch model for `cfg`, in state-dict order. */
+export function gorchParamSpecs(cfg: GPT2Config): ParamSpec[] {
+  const { vocabSize: V, nEmbd: C, nPositions: P, nInner: I } = cfg;
+  const out: ParamSpec[] = [{ name: 'wte.weight', shape: [V, C] }, { name: 'wpe.weight', shape: [P, C] }];
+  for (let i = 0; i < cfg.nLayer; i++) {
+    const h = `h.${i}.`;
+    out.push(
+      { name: `${h}ln_1.weight`, shape: [C] }, { name: `${h}ln_1.bias`, shape: [C] },
+      { name: `${h}attn.c_attn.weight`, shape: [3 * C, C] },
+      ...(cfg.qkvBias ? [{ name: `${h}attn.c_attn.bias`, shape: [3 * C] }] : []),
+      { name: `${h}attn.c_proj.weight`, shape: [C, C] }, { name: `${h}attn.c_proj.bias`, shape: [C] },
+      { name: `${h}ln_2.weight`, shape: [C] }, { name: `${h}ln_2.bias`, shape: [C] },
+      { name: `${h}mlp.c_fc.weight`, shape: [I, C] }, { name: `${h}mlp.c_fc.bias`, shape: [I] },
+      { name: `${h}mlp.c_proj.weight`, shape: [C, I] }, { name: `${h}mlp.c_proj.bias`, shape: [C] },
+    );
+  }
+  out.push({ name: 'ln_f.weight', shape: [C] }, { name: 'ln_f.bias', shape: [C] });
+  if (!cfg.tieWordEmbeddings) out.push({ name: 'lm_head.weight', shape: [V, C] });
+  return out;
+}
+
+const CONV1D = /^h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Result of {@link hfToGorch}. */
+export interface MappedCheckpoint {
+  /** gorch name -> tensor, exactly the names of {@link gorchParamSpecs}. */
+  tensors: Map<string, HostTensor>;
+  /** Whether the file uses the `transformer.` prefix (kept when saving back). */
+  prefixed: boolean;
+  /** Checkpoint keys that are neither parameters nor known buffers. */
+  unused: string[];
+}
+
+/**
+ * Converts a Hugging Face state dict into gorch names and layouts for `cfg`.
+ *
+ * @throws TensorLayoutError naming the HF key, the expected and the found shape, for a missing or
+ *   mis-shaped tensor (a missing `lm_head.weight` is not an error when `cfg.tieWordEmbeddings`)
+ */
+export function hfToGorch(raw: ReadonlyMap<string, HostTensor>, cfg: GPT2Config, source: string): MappedCheckpoint {
+  const prefixed = Array.from(raw.keys()).some((k) => k.startsWith('transformer.'));
+  const hfKey = (name: string) => (name === 'lm_head.weight' || !prefixed ? name : `transformer.${name}`);
+  const used = new Set<string>();
+  const take = (key: string, shape: number[]): HostTensor => {
+    const t = raw.get(key);
+    if (!t) throw new TensorLayoutError(key, shape, null, source);
+    if (!sameShape(t.shape, shape)) throw new TensorLayoutError(key, shape, t.shape, source);
+    if (!(t.data instanceof Float32Array)) throw new TensorLayoutError(`${key} (integer dtype)`, shape, t.shape, source);
+    used.add(key);
+    return t;
+  };
+  const tensors = new Map<string, HostTensor>();
+  const C = cfg.nEmbd;
+  for (const spec of gorchParamSpecs(cfg)) {
+    const { name, shape } = spec;
+    const neoAttn = cfg.modelType === 'gpt_neo' ? /^h\.(\d+)\.attn\.(c_attn|c_proj)\.(weight|bias)$/.exec(name) : null;
+    if (neoAttn) {
+      const base = `h.${neoAttn[1]}.attn.attention.`;
+      if (neoAttn[2] === 'c_proj') {
+        tensors.set(name, take(hfKey(`${base}out_proj.${neoAttn[3]}`), shape));
+      } else {
+        const data = new Float32Array(3 * C * C);
+        ['q', 'k', 'v'].forEach((p, j) => data.set(take(hfKey(`${base}${p}_proj.weight`), [C, C]).data, j * C * C));
+        tensors.set(name, { shape, data });
+      }
+    } else if (cfg.modelType === 'gpt2' && CONV1D.test(name)) {
+      tensors.set(name, transpose2d(take(hfKey(name), [shape[1], shape[0]])));
+    } else {
+      tensors.set(name, take(hfKey(name), shape));
+    }
+  }
+  const buffer = /\.attn\.(attention\.)?(bias|masked_bias)$/;
+  const unused = Array.from(raw.keys()).filter((k) => !used.has(k) && !buffer.test(k) && k !== 'lm_head.weight');
+  return { tensors, prefixed, unused };
+}
+
+/**
+ * The inverse of {@link hfToGorch}: gorch names -> the Hugging Face keys and layouts `save_pretrained`
+ * writes (`transformer.` prefix, Conv1D weights `[in, out]` for GPT-2, split q/k/v for GPT-Neo; a
+ * tied `lm_head` is omitted as HF does).
+ *
+ * @throws TensorLayoutError when a parameter of {@link gorchParamSpecs} is missing or mis-shaped
+ */
+export function gorchToHF(state: ReadonlyMap<string, HostTensor>, cfg: GPT2Config, source = 'state_dict'): Map<string, HostTensor> {
+  const out = new Map<string, HostTensor>();
+  const C = cfg.nEmbd;
+  for (const { name, shape } of gorchParamSpecs(cfg)) {
+    const t = state.get(name);
+    if (!t) throw new TensorLayoutError(name, shape, null, source);
+    if (!sameShape(t.shape, shape)) throw new TensorLayoutError(name, shape, t.shape, source);
+    const key = name === 'lm_head.weight' ? name : `transformer.${name}`;
+    const neo = cfg.modelType === 'gpt_neo' ? /^h\.(\d+)\.attn\.(c_attn|c_proj)\.(weight|bias)$/.exec(name) : null;
+    if (neo) {
+      const base = `transformer.h.${neo[1]}.attn.attention.`;
+      if (neo[2] === 'c_proj') out.set(`${base}out_proj.${neo[3]}`, t);
+      else ['q', 'k', 'v'].forEach((p, j) => out.set(`${base}${p}_proj.weight`, { shape: [C, C], data: t.data.slice(j * C * C, (j + 1) * C * C) }));
+    } else if (cfg.modelType === 'gpt2' && CONV1D.test(name)) {
+      out.set(key, transpose2d(t));
+    } else {
+      out.set(key, t);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+import { unzipSync } from 'fflate';
+import { CheckpointError, PickleError } from './errors';
+import { numel, type HostTensor } from './host_tensor';
+import { unpickle, type PickleGlobal } from './pickle';
+
+/**
+ * Reader for `torch.save` zip archives (`pytorch_model.bin` since PyTorch 1.6): `<prefix>/data.pkl`
+ * is a pickled state dict whose tensors point, through persistent ids, at raw little-endian storages
+ * `<prefix>/data/<key>`. Source: PyTorch `torch/serialization.py` (`_save`, `_load`) and
+ * `torch/_utils.py` (`_rebuild_tensor_v2`).
+ */
+
+interface StorageType { readonly dtype: string; readonly bytes: number }
+interface StorageRef { readonly kind: 'storage'; readonly type: StorageType; readonly key: string; readonly numel: number }
+interface TensorRef {
+  readonly kind: 'tensor';
+  readonly storage: StorageRef;
+  readonly offset: number;
+  readonly size: number[];
+  readonly stride: number[];
+}
+
+const STORAGE_TYPES: Record<string, StorageType> = {
+  FloatStorage: { dtype: 'float32', bytes: 4 },
+  DoubleStorage: { dtype: 'float64', bytes: 8 },
+  HalfStorage: { dtype: 'float16', bytes: 2 },
+  BFloat16Storage: { dtype: 'bfloat16', bytes: 2 },
+  LongStorage: { dtype: 'int64', bytes: 8 },
+  IntStorage: { dtype: 'int32', bytes: 4 },
+  ShortStorage: { dtype: 'int16', bytes: 2 },
+  CharStorage: { dtype: 'int8', bytes: 1 },
+  ByteStorage: { dtype: 'uint8', bytes: 1 },
+  BoolStorage: { dtype: 'bool', bytes: 1 },
+};
+
+function intList(v: unknown, what: string, src: string): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
+    throw new PickleError(`${src}: ${what} must be a tuple of non-negative integers, got ${String(v)}`);
+  }
+  return v as number[];
+}
+
+function isTensorRef(v: unknown): v is TensorRef {
+  return typeof v === 'object' && v !== null && (v as TensorRef).kind === 'tensor';
+}
+
+/** The only globals a state dict needs; everything else in a pickle is refused. */
+function torchGlobals(src: string): Map<string, PickleGlobal> {
+  const g = new Map<string, PickleGlobal>();
+  const add = (name: string, call: (args: unknown[]) => unknown) => g.set(name, { name, call });
+  const rebuild = (args: unknown[]): TensorRef => {
+    const [storage, offset, size, stride] = args;
+    if (typeof storage !== 'object' || storage === null || (storage as StorageRef).kind !== 'storage') {
+      throw new PickleError(`${src}: _rebuild_tensor_v2 without a storage`);
+    }
+    const sz = intList(size, 'tensor size', src);
+    const st = intList(stride, 'tensor stride', src);
+    if (st.length !== sz.length || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+      throw new PickleError(`${src}: _rebuild_tensor_v2 with inconsistent size/stride/offset`);
+    }
+    return { kind: 'tensor', storage: storage as StorageRef, offset, size: sz, stride: st };
+  };
+  add('torch._utils._rebuild_tensor_v2', rebuild);
+  add('torch._utils._rebuild_tensor', rebuild);
+  add('torch._utils._rebuild_parameter', (a) => a[0]);
+  add('torch._utils._rebuild_parameter_with_state', (a) => a[0]);
+  add('collections.OrderedDict', (a) => {
+    if (a.length > 0) throw new PickleError(`${src}: OrderedDict called with arguments`);
+    return new Map();
+  });
+  for (const [name, type] of Object.entries(STORAGE_TYPES)) add(`torch.${name}`, () => type);
+  return g;
+}
+
+/** Returns `(bytes, byteOffset) -> value` reading element i of a storage of `dtype`, as a JS number. */
+function storageView(type: StorageType, bytes: Uint8Array, src: string): (i: number) => number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (type.dtype) {
+    case 'float32': return (i) => dv.getFloat32(4 * i, true);
+    case 'float64': return (i) => dv.getFloat64(8 * i, true);
+    case 'float16': return (i) => f16(dv.getUint16(2 * i, true));
+    case 'bfloat16': return (i) => { F32_U32[0] = dv.getUint16(2 * i, true) << 16; return F32_VIEW[0]; };
+    case 'int64': return (i) => {
+      const v = dv.getBigInt64(8 * i, true);
+      if (v < -2147483648n || v > 2147483647n) throw new CheckpointError(`${src}: int64 value ${v} does not fit int32`);
+      return Number(v);
+    };
+    case 'int32': return (i) => dv.getInt32(4 * i, true);
+    case 'int16': return (i) => dv.getInt16(2 * i, true);
+    case 'int8': return (i) => dv.getInt8(i);
+    default: return (i) => dv.getUint8(i); // uint8, bool
+  }
+}
+
+const F32_U32 = new Uint32Array(1);
+const F32_VIEW = new Float32Array(F32_U32.buffer);
+
+/** IEEE 754 binary16 -> number. */
+function f16(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+function materialize(name: string, t: TensorRef, entries: Record<string, Uint8Array>, prefix: string, src: string): HostTensor {
+  const { storage, offset, size, stride } = t;
+  const path = `${prefix}data/${storage.key}`;
+  const bytes = entries[path];
+  if (!bytes) throw new CheckpointError(`${src}: tensor "${name}" points at missing zip entry ${path}`);
+  const available = Math.floor(bytes.length / storage.type.bytes);
+  const n = numel(size);
+  const isFloat = storage.type.dtype.startsWith('float') || storage.type.dtype === 'bfloat16';
+  const out = isFloat ? new Float32Array(n) : new Int32Array(n);
+  if (n === 0) return { shape: size, data: out };
+  let last = offset;
+  for (let d = 0; d < size.length; d++) last += (size[d] - 1) * stride[d];
+  if (last >= available) {
+    throw new CheckpointError(`${src}: tensor "${name}" (shape [${size.join(', ')}], offset ${offset}) reads element ${last} of a storage of ${available}`);
+  }
+  const contiguous = size.every((_, d) => stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
+  if (contiguous && storage.type.dtype === 'float32') {
+    // fast path: fflate hands back a fresh, aligned buffer per entry
+    const start = bytes.byteOffset + 4 * offset;
+    if (start % 4 === 0) {
+      out.set(new Float32Array(bytes.buffer, start, n));
+      return { shape: size, data: out };
+    }
+  }
+  const read = storageView(storage.type, bytes, src);
+  const idx = new Array<number>(size.length).fill(0);
+  let pos = offset;
+  for (let i = 0; i < n; i++) {
+    out[i] = read(pos);
+    for (let d = size.length - 1; d >= 0; d--) {
+      idx[d]++;
+      pos += stride[d];
+      if (idx[d] < size[d]) break;
+      pos -= stride[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+  return { shape: size, data: out };
+}
+
+/**
+ * Reads a `torch.save` zip archive holding a (possibly nested under `state_dict`) dict of tensors.
+ * Honours storage offsets and arbitrary strides; float32/64/16 and bfloat16 become float32, integer
+ * and bool dtypes int32. Non-tensor values (e.g. a version number) are skipped.
+ *
+ * @param bytes the whole file
+ * @param source file name for errors
+ * @param keep which state-dict keys to materialize (default all): buffers the caller does not need
+ *   are never decoded
+ * @throws CheckpointError (not a zip, no `data.pkl`, big-endian, missing or short storage),
+ *   PickleError (malformed pickle, or a global outside the allow-list: nothing is executed)
+ */
+export function readTorchZip(bytes: Uint8Array, source: string, keep: (key: string) => boolean = () => true): Map<string, HostTensor> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    throw new CheckpointError(`${source}: not a torch.save zip archive (${(e as Error).message}); legacy non-zip torch files are not supported`);
+  }
+  const pkl = Object.keys(entries).filter((k) => k.endsWith('data.pkl') && k.split('/').length <= 2);
+  if (pkl.length !== 1) throw new CheckpointError(`${source}: expected one <name>/data.pkl in the archive, found ${pkl.length}`);
+  const prefix = pkl[0].slice(0, -'data.pkl'.length);
+  const order = entries[`${prefix}byteorder`];
+  if (order && new TextDecoder().decode(order).trim() !== 'little') {
+    throw new CheckpointError(`${source}: big-endian archives are not supported`);
+  }
+  const storages = new Map<string, StorageRef>();
+  const root = unpickle(entries[pkl[0]], {
+    source: `${source}:${pkl[0]}`,
+    globals: torchGlobals(source),
+    persistentLoad: (pid) => {
+      if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new PickleError(`${source}: unknown persistent id ${String(pid)}`);
+      const [, global, key, , n] = pid as [string, PickleGlobal | undefined, unknown, unknown, unknown];
+      // the storage class arrives as the allow-listed global itself (pickled by reference, not called)
+      const type = (typeof global?.call === 'function' ? global.call([]) : undefined) as StorageType | undefined;
+      if (typeof type?.bytes !== 'number' || typeof key !== 'string' || typeof n !== 'number') {
+        throw new PickleError(`${source}: malformed storage id ${String(pid)}`);
+      }
+      if (!storages.has(key)) storages.set(key, { kind: 'storage', type, key, numel: n });
+      return storages.get(key);
+    },
+  });
+  let dict = root;
+  if (dict instanceof Map && !Array.from(dict.values()).some(isTensorRef) && dict.get('state_dict') instanceof Map) {
+    dict = dict.get('state_dict');
+  }
+  if (!(dict instanceof Map)) throw new CheckpointError(`${source}: the pickle does not hold a state dict`);
+  const out = new Map<string, HostTensor>();
+  for (const [k, v] of dict) {
+    if (typeof k === 'string' && isTensorRef(v) && keep(k)) out.set(k, materialize(k, v, entries, prefix, source));
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+// Golden values: tools/fixtures/gpt2_parity.py (torch.save archives written by PyTorch itself).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { unzipSync, zipSync } from 'fflate';
+import { readTorchZip } from '../src/torch_zip';
+import { unpickle } from '../src/pickle';
+import { PickleError, CheckpointError } from '../src/errors';
+
+const golden = new URL('./golden/', import.meta.url);
+const parity = JSON.parse(readFileSync(new URL('gpt2_parity.json', golden), 'utf8'));
+const read = (p: string) => new Uint8Array(readFileSync(new URL(p, golden)));
+
+describe('readTorchZip', () => {
+  const cases = readTorchZip(read('pickle-cases/cases.bin'), 'cases.bin');
+  const expected = parity.pickle_cases as Record<string, { shape: number[]; dtype: string; values: number[] }>;
+
+  it.each(Object.keys(expected))('reads %s with its shape, strides, offset and dtype', (name) => {
+    const t = cases.get(name)!;
+    const e = expected[name];
+    expect(t.shape).toEqual(e.shape);
+    expect(t.data instanceof Int32Array).toBe(e.dtype === 'int64');
+    expect(Array.from(t.data)).toEqual(e.values.map((v) => (e.dtype === 'int64' ? v : Math.fround(v))));
+  });
+
+  it('reads a whole GPT-2 state dict with its buffers and tied head', () => {
+    const sd = readTorchZip(read('parity-gpt2/pytorch_model.bin'), 'pytorch_model.bin');
+    expect(sd.get('transformer.h.0.attn.c_attn.weight')!.shape).toEqual([16, 48]);
+    expect(sd.get('transformer.h.1.attn.bias')!.shape).toEqual([1, 1, 24, 24]);
+    expect(sd.get('lm_head.weight')!.data).toEqual(sd.get('transformer.wte.weight')!.data);
+  });
+
+  it('skips keys the caller does not keep', () => {
+    const sd = readTorchZip(read('parity-gpt2/pytorch_model.bin'), 'x', (k) => !/\.attn\.bias$/.test(k));
+    expect(sd.has('transformer.h.0.attn.bias')).toBe(false);
+    expect(sd.has('transformer.h.0.attn.c_attn.bias')).toBe(true);
+  });
+
+  it('refuses a pickle that names os.system, naming the global', () => {
+    const err = (() => { try { readTorchZip(read('pickle-cases/evil.bin'), 'evil.bin'); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(PickleError);
+    expect((err as PickleError).code).toBe('E_PICKLE_GLOBAL');
+    expect((err as Error).message).toMatch(/posix\.system|os\.system/);
+  });
+
+  it('rejects a file that is not a zip and a zip without data.pkl', () => {
+    expect(() => readTorchZip(new Uint8Array([1, 2, 3]), 'junk.bin')).toThrow(CheckpointError);
+    expect(() => readTorchZip(zipSync({ 'a/b.txt': new Uint8Array(1) }), 'nopkl.bin')).toThrow(/data\.pkl/);
+  });
+
+  it('rejects a tensor that reads past its storage', () => {
+    const bytes = read('parity-gpt2/pytorch_model.bin');
+    const entries = unzipSync(bytes);
+    const key = Object.keys(entries).find((k) => /\/data\/\d+$/.test(k) && entries[k].length > 64)!;
+    entries[key] = entries[key].subarray(0, 8);
+    expect(() => readTorchZip(zipSync(entries), 'short.bin')).toThrow(/reads element/);
+  });
+});
+
+describe('unpickle', () => {
+  // CPython 3.11: pickle.dumps({'a': [1, -2, 3.5, None, True], 'b': ('x', b'\x00\x01', 2**40, 'é')}, protocol=N).hex()
+  const p2 = '80027d71002858010000006171015d7102284b014afeffffff47400c0000000000004e88655801000000627103285801000000787104635f636f646563730a656e636f64650a710558020000000001710658060000006c6174696e3171078671085271098a060000000000015802000000c3a9710a74710b752e';
+  const p4 = '8004953c000000000000007d94288c0161945d94284b014afeffffff47400c0000000000004e88658c016294288c01789443020001948a060000000000018c02c3a9947494752e';
+  const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+
+  it('decodes the protocol-4 opcodes', () => {
+    const v = unpickle(hex(p4), { globals: new Map() }) as Map<string, unknown>;
+    expect(v.get('a')).toEqual([1, -2, 3.5, null, true]);
+    expect(v.get('b')).toEqual(['x', Uint8Array.from([0, 1]), 2 ** 40, 'é']);
+  });
+
+  it('refuses the _codecs.encode global protocol 2 uses for bytes', () => {
+    expect(() => unpickle(hex(p2), { globals: new Map(), source: 'p2.pkl' })).toThrow(/p2\.pkl: refusing global _codecs\.encode/);
+  });
+
+  it('fails clearly on truncation and unknown opcodes', () => {
+    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x58, 0xff]), { globals: new Map() })).toThrow(/truncated/);
+    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0xff]), { globals: new Map() })).toThrow(/opcode 0xff/);
+    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x2e]), { globals: new Map() })).toThrow(/underflow/);
+    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x68, 0x05]), { globals: new Map() })).toThrow(/memo index 5/);
+  });
+});
