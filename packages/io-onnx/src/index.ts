@@ -1,1 +1,10 @@
-export {};
+// Public API of @gorch/io-onnx.
+export { ONNXError, UnsupportedModuleError, UnsupportedNodeError, type ONNXErrorCode } from './errors';
+export { DataType, DATA_TYPES, float16ToFloat32, bfloat16ToFloat32, type DataTypeInfo, type ONNXDataTypeName, type ONNXTypedArray } from './data_type';
+export type { ONNXTensor, ExternalDataReader } from './tensor_data';
+export type { ONNXFile, ONNXGraph, ONNXNode, ONNXValueInfo, ONNXDim, ONNXOpsetImport, AttributeValue, AttributeTypeName } from './onnx_file';
+export { parseONNX, parseTensorProto, type ParseONNXOptions } from './parse';
+export { loadONNX, externalDataReader } from './load';
+export { topologicalOrder } from './graph_order';
+export { checkWireFormat, MAX_DEPTH } from './wire_check';
+export { ONNX_SCHEMA_JSON, onnxRoot, onnxType } from './schema';
