@@ -1,0 +1,30 @@
+import { DtypeError } from './errors';
+
+/** Element types of gorch tensors. `'float32'` is the default; `'int32'` holds indices and 0/1 masks. */
+export type DType = 'float32' | 'int32';
+
+/** Backing storage of a tensor: `Float32Array` for float32, `Int32Array` for int32. */
+export type TypedArray = Float32Array | Int32Array;
+
+/** All supported dtypes. */
+export const DTYPES: readonly DType[] = ['float32', 'int32'];
+
+/** Allocates zero-filled storage of `n` elements for `dtype`. */
+export function makeArray(dtype: DType, n: number): TypedArray {
+  return dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+}
+
+/**
+ * Result dtype of a binary arithmetic op (PyTorch type promotion restricted to gorch's two dtypes):
+ * int32 only when both operands are int32.
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return a === 'int32' && b === 'int32' ? 'int32' : 'float32';
+}
+
+/** Throws {@link DtypeError} unless `dtype` is a supported dtype. */
+export function assertDtype(dtype: unknown, op: string): asserts dtype is DType {
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    throw new DtypeError(`${op}: unsupported dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+  }
+}

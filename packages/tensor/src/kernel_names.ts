@@ -1,0 +1,58 @@
+/**
+ * The stable names of every kernel. Autograd registers gradients under these names and other backends
+ * register replacements for them, so a name never changes meaning. Inputs are listed in order; attrs in
+ * braces. Each entry's documentation is the kernel's contract.
+ */
+export const KernelName = {
+  /** [a, b] → a + b (broadcast). */ Add: 'Add',
+  /** [a, b] → a - b (broadcast). */ Sub: 'Sub',
+  /** [a, b] → a * b (broadcast). */ Mul: 'Mul',
+  /** [a, b] → a / b (broadcast); always float32. */ Div: 'Div',
+  /** [a, b] → a ** b (broadcast). */ Pow: 'Pow',
+  /** [a, b] → max(a, b) (broadcast; NaN propagates). */ Maximum: 'Maximum',
+  /** [a, b] → min(a, b) (broadcast; NaN propagates). */ Minimum: 'Minimum',
+  /** [a, b] → int32 0/1 of a == b. */ Equal: 'Equal',
+  /** [a, b] → int32 0/1 of a > b. */ Greater: 'Greater',
+  /** [a, b] → int32 0/1 of a < b. */ Less: 'Less',
+  /** [a, b] → int32 0/1 of a >= b. */ GreaterEqual: 'GreaterEqual',
+  /** [a, b] → int32 0/1 of a <= b. */ LessEqual: 'LessEqual',
+  /** [x] → -x. */ Neg: 'Neg',
+  /** [x] → e^x. */ Exp: 'Exp',
+  /** [x] → ln x. */ Log: 'Log',
+  /** [x] → √x. */ Sqrt: 'Sqrt',
+  /** [x] → |x|. */ Abs: 'Abs',
+  /** [x] → tanh x. */ Tanh: 'Tanh',
+  /** [x] → 1 / (1 + e^-x). */ Sigmoid: 'Sigmoid',
+  /** [x] → max(x, 0). */ Relu: 'Relu',
+  /** [x] {approximate: 'none' | 'tanh'} → GELU (Hendrycks & Gimpel 2016). */ Gelu: 'Gelu',
+  /** [x] → erf x. */ Erf: 'Erf',
+  /** [x] {dtype} → x converted (float→int truncates toward zero). */ Cast: 'Cast',
+  /** [cond, a, b] → cond ≠ 0 ? a : b (broadcast all three). */ Where: 'Where',
+  /** [x] {shape} → same storage, new shape. */ Reshape: 'Reshape',
+  /** [x] {perm} → contiguous copy with dims permuted. */ Transpose: 'Transpose',
+  /** [x] {shape} → contiguous copy broadcast to shape. */ BroadcastTo: 'BroadcastTo',
+  /** [x] → contiguous copy. */ Clone: 'Clone',
+  /** [x] {axis, start, end} → copy of x[..., start:end, ...] along axis (already normalised). */ Slice: 'Slice',
+  /** [x, index(int32 1-D)] {axis} → x gathered along axis (torch.index_select). */ IndexSelect: 'IndexSelect',
+  /** [x, index(int32, same rank)] {axis} → torch.gather. */ Gather: 'Gather',
+  /** [...xs] {axis} → concatenation along axis. */ Concat: 'Concat',
+  /** [x] {upper, diagonal} → tril (upper=false) / triu (upper=true) of the last two dims. */ Triangular: 'Triangular',
+  /** [a, b] → a @ b (1-D..4-D, batch dims broadcast; torch.matmul). */ MatMul: 'MatMul',
+  /** [x, weight, bias?] → x @ weightᵀ + bias, weight [out, in] (torch.nn.functional.linear). */ Linear: 'Linear',
+  /** [x] {axes: number[], keepdim} → sum. */ Sum: 'Sum',
+  /** [x] {axes, keepdim} → mean. */ Mean: 'Mean',
+  /** [x] {axes, keepdim} → max (NaN propagates). */ Max: 'Max',
+  /** [x] {axes, keepdim} → min (NaN propagates). */ Min: 'Min',
+  /** [x] {axis: number | null, keepdim} → int32 index of the first max. */ ArgMax: 'ArgMax',
+  /** [x] {axes, keepdim, unbiased} → variance. */ Var: 'Var',
+  /** [x] {axis} → softmax along axis. */ Softmax: 'Softmax',
+  /** [x] {axis} → log-softmax along axis. */ LogSoftmax: 'LogSoftmax',
+  /** [x, weight?, bias?] {normalizedShape, eps, hasWeight, hasBias} → layer normalisation. */ LayerNorm: 'LayerNorm',
+  /** [x NCHW] {kernelSize, stride, padding, dilation, padValue} → columns [N, C*kh*kw, oh*ow]. */ Im2Col: 'Im2Col',
+  /** [cols] {inputShape, kernelSize, stride, padding, dilation} → [N,C,H,W] summing overlaps (adjoint of Im2Col). */ Col2Im: 'Col2Im',
+  /** [x, index(int32 1-D), source] {axis} → x with source rows added at index (torch.index_add). */ IndexAdd: 'IndexAdd',
+  /** [x, index(int32), source] {axis} → x with source scatter-added (torch.scatter_add). */ ScatterAdd: 'ScatterAdd',
+} as const;
+
+/** One of the names in {@link KernelName}. */
+export type KernelName = (typeof KernelName)[keyof typeof KernelName];
