@@ -6,7 +6,7 @@ import { argmax, filteredProbs, generatorFor, greedyConfig, sampleToken, validat
 const golden = JSON.parse(readFileSync(new URL('./golden/sampling.json', import.meta.url), 'utf8'));
 
 describe('filteredProbs', () => {
-  it.each(golden.cases.map((c: any, i: number) => [i, c]))('matches the HF warpers, case %i', (_i, c: any) => {
+  it.each(golden.cases.map((c: any, i: number) => [i, c]) as [number, any][])('matches the HF warpers, case %i', (_i, c) => {
     const p = filteredProbs(c.logits, c);
     c.probs.forEach((q: number, j: number) => expect(p[j]).toBeCloseTo(q, 10));
   });
