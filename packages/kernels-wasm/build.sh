@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuilds the committed wasm/*.wasm from src/c with Debian's Emscripten (3.1.6). Two builds of the
+# same source: 128-bit SIMD, and scalar for engines where WebAssembly.validate rejects SIMD.
+# STANDALONE_WASM + --no-entry: no Emscripten JS glue (it fetch()es file paths under Node); the
+# loader in src/loader.ts instantiates the bytes itself.
+set -euo pipefail
+cd "$(dirname "$0")"
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}" EMSDK_PYTHON="${EMSDK_PYTHON:-/usr/bin/python3}"
+# Emscripten writes its cache under HOME; keep builds from depending on the caller's environment.
+export SOURCE_DATE_EPOCH=0
+mkdir -p wasm
+sources=(src/c/*.c)
+common=(-O3 -std=c11 -Wall -Wextra -Wno-unused-parameter -fno-math-errno -ffp-contract=off
+  -sSTANDALONE_WASM --no-entry -sMALLOC=emmalloc -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216
+  -sMAXIMUM_MEMORY=4294967296 -sTOTAL_STACK=1048576 -sERROR_ON_UNDEFINED_SYMBOLS=1 -g0)
+build() {
+  local out=$1; shift
+  emcc "${common[@]}" "$@" "${sources[@]}" -o "wasm/$out.tmp.wasm"
+  mv "wasm/$out.tmp.wasm" "wasm/$out"
+}
+build gorch-kernels-simd.wasm -msimd128
+build gorch-kernels.wasm
+ls -l wasm/*.wasm

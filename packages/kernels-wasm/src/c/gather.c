@@ -1,0 +1,10 @@
+/* Embedding lookup: out[i, :] = table[idx[i], :]. Returns the position of the first index outside
+ * [0, V) before writing anything, or -1. */
+#include "simd.h"
+
+EXPORT int gorch_embedding(int n, const int32_t *idx, int V, int D, const float *table, float *out) {
+  for (int i = 0; i < n; i++)
+    if (idx[i] < 0 || idx[i] >= V) return i;
+  for (int i = 0; i < n; i++) memcpy(out + (size_t)i * D, table + (size_t)idx[i] * D, sizeof(float) * (size_t)D);
+  return -1;
+}

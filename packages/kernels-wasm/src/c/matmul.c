@@ -1,0 +1,145 @@
+/* General matrix multiply C[M,N] (+)= A[M,K] B[K,N] with arbitrary element strides on A and B,
+ * so transposed and non-contiguous operands cost nothing extra: they are absorbed by packing.
+ * Structure after Goto & van de Geijn, "Anatomy of High-Performance Matrix Multiplication" (2008):
+ * B is packed into KC x NR column panels (one stays in L1), A into MR x KC row panels (a block
+ * stays in L2), and a MR x NR register-blocked micro-kernel does the arithmetic.
+ * Tile 4x8 (8 accumulators) measured fastest under V8 on x64: 6x8, 8x8, 4x12 and 3x16 ran at
+ * 20-24 GFLOP/s against 35-37 for 4x8 because V8's register allocator spills their accumulators. */
+#include "simd.h"
+#include <stdlib.h>
+
+#ifndef MR
+#define MR 4
+#endif
+#ifndef NR
+#define NR 8
+#endif
+#ifndef KC
+#define KC 256
+#endif
+#ifndef MC
+#define MC 72
+#endif
+#ifndef NC
+#define NC 2048
+#endif
+
+_Static_assert(MC % MR == 0 && NC % NR == 0 && NR % 4 == 0, "packing pads to whole panels");
+
+static float packA[MC * KC] __attribute__((aligned(16)));
+static float packB[KC * NC] __attribute__((aligned(16)));
+
+static void pack_a(int mc, int kc, const float *A, int sm, int sk, float *dst) {
+  for (int i = 0; i < mc; i += MR) {
+    int mr = mc - i < MR ? mc - i : MR;
+    for (int k = 0; k < kc; k++) {
+      const float *src = A + (size_t)i * sm + (size_t)k * sk;
+      int r = 0;
+      for (; r < mr; r++) dst[r] = src[(size_t)r * sm];
+      for (; r < MR; r++) dst[r] = 0.0f;
+      dst += MR;
+    }
+  }
+}
+
+static void pack_b(int kc, int nc, const float *B, int sk, int sn, float *dst) {
+  for (int j = 0; j < nc; j += NR) {
+    int nr = nc - j < NR ? nc - j : NR;
+    for (int k = 0; k < kc; k++) {
+      const float *src = B + (size_t)k * sk + (size_t)j * sn;
+      if (nr == NR && sn == 1) {
+        for (int v = 0; v < NR; v += 4) f4_store(dst + v, f4_load(src + v));
+      } else {
+        int c = 0;
+        for (; c < nr; c++) dst[c] = src[(size_t)c * sn];
+        for (; c < NR; c++) dst[c] = 0.0f;
+      }
+      dst += NR;
+    }
+  }
+}
+
+/* MR x NR tile held in MR*NR/4 vector accumulators; the loops below are fully unrolled by the
+ * compiler, so the accumulators live in registers. */
+#define NV (NR / 4)
+static void micro_kernel(int kc, const float *a, const float *b, float *C, int ldc, int accumulate) {
+  f4 c[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) c[r][v] = f4_splat(0.0f);
+  for (int k = 0; k < kc; k++) {
+    f4 bv[NV];
+    for (int v = 0; v < NV; v++) bv[v] = *(const f4 *)(b + 4 * v);
+    for (int r = 0; r < MR; r++) {
+      f4 x = f4_bcast(a + r);
+      for (int v = 0; v < NV; v++) c[r][v] += x * bv[v];
+    }
+    a += MR;
+    b += NR;
+  }
+  for (int r = 0; r < MR; r++) {
+    float *p = C + (size_t)r * ldc;
+    for (int v = 0; v < NV; v++) {
+      if (accumulate) c[r][v] += f4_load(p + 4 * v);
+      f4_store(p + 4 * v, c[r][v]);
+    }
+  }
+}
+
+static void macro_kernel(int mc, int nc, int kc, const float *pa, const float *pb, float *C, int ldc,
+                         int accumulate) {
+  float tile[MR * NR] __attribute__((aligned(16)));
+  for (int j = 0; j < nc; j += NR) {
+    int nr = nc - j < NR ? nc - j : NR;
+    for (int i = 0; i < mc; i += MR) {
+      int mr = mc - i < MR ? mc - i : MR;
+      const float *a = pa + (size_t)i * kc;
+      const float *b = pb + (size_t)j * kc;
+      float *c = C + (size_t)i * ldc + j;
+      if (mr == MR && nr == NR) {
+        micro_kernel(kc, a, b, c, ldc, accumulate);
+      } else {
+        micro_kernel(kc, a, b, tile, NR, 0);
+        for (int r = 0; r < mr; r++)
+          for (int q = 0; q < nr; q++)
+            c[(size_t)r * ldc + q] = (accumulate ? c[(size_t)r * ldc + q] : 0.0f) + tile[r * NR + q];
+      }
+    }
+  }
+}
+
+void gorch_vecmat_strided(int K, int N, const float *x, int sx, const float *B, int sk, int sn, float *y,
+                          int accumulate);
+
+/* C[M,N] row-major with leading dimension ldc. accumulate != 0 adds into C. */
+EXPORT void gorch_gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
+                       int sbn, float *C, int ldc, int accumulate) {
+  if (M == 1) { /* decoding: one row is a matrix x vector product, no packing */
+    gorch_vecmat_strided(K, N, A, sak, B, sbk, sbn, C, accumulate);
+    return;
+  }
+  if (K == 0) {
+    if (!accumulate)
+      for (int i = 0; i < M; i++) memset(C + (size_t)i * ldc, 0, sizeof(float) * (size_t)N);
+    return;
+  }
+  for (int jc = 0; jc < N; jc += NC) {
+    int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      pack_b(kc, nc, B + (size_t)pc * sbk + (size_t)jc * sbn, sbk, sbn, packB);
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        pack_a(mc, kc, A + (size_t)ic * sam + (size_t)pc * sak, sam, sak, packA);
+        macro_kernel(mc, nc, kc, packA, packB, C + (size_t)ic * ldc + jc, ldc, accumulate || pc > 0);
+      }
+    }
+  }
+}
+
+/* Batched: C[b] = A[b] B[b]; a batch stride of 0 broadcasts that operand. C is contiguous. */
+EXPORT void gorch_bmm(int batch, int M, int N, int K, const float *A, int sab, int sam, int sak,
+                      const float *B, int sbb, int sbk, int sbn, float *C) {
+  for (int b = 0; b < batch; b++)
+    gorch_gemm(M, N, K, A + (size_t)b * sab, sam, sak, B + (size_t)b * sbb, sbk, sbn,
+               C + (size_t)b * M * N, N, 0);
+}

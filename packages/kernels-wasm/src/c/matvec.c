@@ -1,0 +1,96 @@
+/* Matrix x vector products for decoding, where every weight is read once per token and memory
+ * bandwidth is the limit. Two layouts, each reading its weight rows front to back:
+ *   dot form   y[n] = sum_k W[n,k] x[k]   (W is [N,K], the nn.Linear layout; 4 rows at a time)
+ *   axpy form  y[n] = sum_k x[k] W[k,n]   (W is [K,N], GPT-2 Conv1D layout; 4 rows per pass over y)
+ * Weights may be float32, bfloat16 or float16; half-width weights are widened in registers, which
+ * halves the bytes streamed from memory. Accumulation is always float32. */
+#include "simd.h"
+
+#define LOAD_f32(p) f4_load(p)
+#define LOAD_bf16(p) f4_load_bf16(p)
+#define LOAD_f16(p) f4_load_f16(p)
+static inline float one_f32(const float *p) { return *p; }
+static inline float one_bf16(const uint16_t *p) { f4 v = f4_load_bf16((const uint16_t[4]){*p, 0, 0, 0}); return v[0]; }
+static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint16_t[4]){*p, 0, 0, 0}); return v[0]; }
+
+#define DEFINE_MATVEC(T, W_T)                                                                      \
+  EXPORT void gorch_matvec_##T(int N, int K, const W_T *W, const float *x, float *y) {             \
+    int n = 0;                                                                                     \
+    for (; n + 4 <= N; n += 4) {                                                                   \
+      const W_T *w0 = W + (size_t)n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;                 \
+      f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, b0 = {0}, b1 = {0}, b2 = {0}, b3 = {0};           \
+      int k = 0;                                                                                   \
+      for (; k + 8 <= K; k += 8) {                                                                 \
+        f4 x0 = f4_load(x + k), x1 = f4_load(x + k + 4);                                           \
+        a0 += LOAD_##T(w0 + k) * x0; b0 += LOAD_##T(w0 + k + 4) * x1;                             \
+        a1 += LOAD_##T(w1 + k) * x0; b1 += LOAD_##T(w1 + k + 4) * x1;                             \
+        a2 += LOAD_##T(w2 + k) * x0; b2 += LOAD_##T(w2 + k + 4) * x1;                             \
+        a3 += LOAD_##T(w3 + k) * x0; b3 += LOAD_##T(w3 + k + 4) * x1;                             \
+      }                                                                                            \
+      float s0 = f4_hsum(a0 + b0), s1 = f4_hsum(a1 + b1), s2 = f4_hsum(a2 + b2), s3 = f4_hsum(a3 + b3); \
+      for (; k < K; k++) {                                                                         \
+        s0 += one_##T(w0 + k) * x[k]; s1 += one_##T(w1 + k) * x[k];                                \
+        s2 += one_##T(w2 + k) * x[k]; s3 += one_##T(w3 + k) * x[k];                                \
+      }                                                                                            \
+      y[n] = s0; y[n + 1] = s1; y[n + 2] = s2; y[n + 3] = s3;                                      \
+    }                                                                                              \
+    for (; n < N; n++) {                                                                           \
+      const W_T *w = W + (size_t)n * K;                                                            \
+      f4 a = {0};                                                                                  \
+      int k = 0;                                                                                   \
+      for (; k + 4 <= K; k += 4) a += LOAD_##T(w + k) * f4_load(x + k);                            \
+      float s = f4_hsum(a);                                                                        \
+      for (; k < K; k++) s += one_##T(w + k) * x[k];                                               \
+      y[n] = s;                                                                                    \
+    }                                                                                              \
+  }                                                                                                \
+  EXPORT void gorch_vecmat_##T(int K, int N, const float *x, const W_T *W, float *y, int accumulate) { \
+    enum { NB = 1024 };                                                                            \
+    for (int j0 = 0; j0 < N; j0 += NB) {                                                           \
+      int nb = N - j0 < NB ? N - j0 : NB;                                                          \
+      float *yb = y + j0;                                                                          \
+      if (!accumulate) memset(yb, 0, sizeof(float) * (size_t)nb);                                  \
+      int k = 0;                                                                                   \
+      for (; k + 4 <= K; k += 4) {                                                                 \
+        const W_T *w0 = W + (size_t)k * N + j0, *w1 = w0 + N, *w2 = w1 + N, *w3 = w2 + N;          \
+        f4 x0 = f4_splat(x[k]), x1 = f4_splat(x[k + 1]), x2 = f4_splat(x[k + 2]), x3 = f4_splat(x[k + 3]); \
+        int j = 0;                                                                                 \
+        for (; j + 4 <= nb; j += 4)                                                                \
+          f4_store(yb + j, f4_load(yb + j) + ((LOAD_##T(w0 + j) * x0 + LOAD_##T(w1 + j) * x1) +    \
+                                              (LOAD_##T(w2 + j) * x2 + LOAD_##T(w3 + j) * x3)));   \
+        for (; j < nb; j++)                                                                        \
+          yb[j] += (one_##T(w0 + j) * x[k] + one_##T(w1 + j) * x[k + 1]) +                         \
+                   (one_##T(w2 + j) * x[k + 2] + one_##T(w3 + j) * x[k + 3]);                      \
+      }                                                                                            \
+      for (; k < K; k++) {                                                                         \
+        const W_T *w = W + (size_t)k * N + j0;                                                     \
+        f4 xv = f4_splat(x[k]);                                                                    \
+        int j = 0;                                                                                 \
+        for (; j + 4 <= nb; j += 4) f4_store(yb + j, f4_load(yb + j) + LOAD_##T(w + j) * xv);       \
+        for (; j < nb; j++) yb[j] += one_##T(w + j) * x[k];                                        \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+DEFINE_MATVEC(f32, float)
+DEFINE_MATVEC(bf16, uint16_t)
+DEFINE_MATVEC(f16, uint16_t)
+
+/* x[K] (element stride sx) times B[K,N] with element strides (sk, sn): picks the layout whose
+ * rows are contiguous, else a plain strided loop. */
+EXPORT void gorch_vecmat_strided(int K, int N, const float *x, int sx, const float *B, int sk, int sn,
+                                 float *y, int accumulate) {
+  if (sx == 1 && sn == 1 && sk == N) {
+    gorch_vecmat_f32(K, N, x, B, y, accumulate);
+    return;
+  }
+  if (sx == 1 && sk == 1 && sn == K && !accumulate) {
+    gorch_matvec_f32(N, K, B, x, y);
+    return;
+  }
+  for (int n = 0; n < N; n++) {
+    float s = 0.0f;
+    for (int k = 0; k < K; k++) s += x[(size_t)k * sx] * B[(size_t)k * sk + (size_t)n * sn];
+    y[n] = accumulate ? y[n] + s : s;
+  }
+}

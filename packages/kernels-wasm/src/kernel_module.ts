@@ -1,0 +1,102 @@
+import { WasmKernelError } from './errors';
+import { compileKernelModule, type WasmLoadOptions } from './loader';
+import type { KernelExports } from './wasm_exports';
+
+/**
+ * One instantiated kernel module and its heap. Typed-array views of wasm memory are detached when
+ * the memory grows, so views are never cached by callers: `f32()` etc. return a view of the current
+ * buffer, re-created only after a growth.
+ */
+export class KernelModule {
+  /** Raw C exports (pointers are byte offsets). */
+  readonly exports: KernelExports;
+  /** True for the SIMD build. */
+  readonly simd: boolean;
+  /** Where the bytes came from (URL, path or `wasmBytes`). */
+  readonly source: string;
+  private buffer: ArrayBuffer | null = null;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+  private u16View = new Uint16Array(0);
+  private u8View = new Uint8Array(0);
+  private paramPtr = 0;
+
+  private constructor(exports: KernelExports, simd: boolean, source: string) {
+    this.exports = exports;
+    this.simd = simd;
+    this.source = source;
+    exports._initialize();
+    this.paramPtr = this.malloc(256);
+  }
+
+  /** Compiles and instantiates the kernels (see {@link WasmLoadOptions} for where the bytes come from). */
+  static async load(opts: WasmLoadOptions = {}): Promise<KernelModule> {
+    const { module, simd, source } = await compileKernelModule(opts);
+    // The only import: Emscripten tells us the memory grew; views refresh lazily on buffer identity.
+    const instance = await WebAssembly.instantiate(module, { env: { emscripten_notify_memory_growth: () => undefined } });
+    return new KernelModule(instance.exports as unknown as KernelExports, simd, source);
+  }
+
+  private refresh(): void {
+    const buf = this.exports.memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.f32View = new Float32Array(buf);
+      this.i32View = new Int32Array(buf);
+      this.u16View = new Uint16Array(buf);
+      this.u8View = new Uint8Array(buf);
+    }
+  }
+  /** Float32 view of the whole heap (valid until the next allocation). */
+  f32(): Float32Array { this.refresh(); return this.f32View; }
+  /** Int32 view of the whole heap (valid until the next allocation). */
+  i32(): Int32Array { this.refresh(); return this.i32View; }
+  /** Uint16 view of the whole heap (valid until the next allocation). */
+  u16(): Uint16Array { this.refresh(); return this.u16View; }
+  /** Byte view of the whole heap (valid until the next allocation). */
+  u8(): Uint8Array { this.refresh(); return this.u8View; }
+
+  /** Current heap size in bytes. */
+  heapBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  /** Allocates `bytes` (16-byte aligned). Throws `E_WASM_OOM` when the heap cannot grow. */
+  malloc(bytes: number): number {
+    const p = this.exports.gorch_malloc(bytes);
+    if (p === 0) throw new WasmKernelError('E_WASM_OOM', `wasm heap exhausted allocating ${bytes} bytes (heap is ${this.heapBytes()} bytes)`);
+    return p;
+  }
+
+  /** Frees a pointer from {@link malloc} (0 is ignored). */
+  free(ptr: number): void {
+    if (ptr !== 0) this.exports.gorch_free(ptr);
+  }
+
+  /** Copies `values` into a fresh allocation and returns its pointer. */
+  alloc(values: Float32Array | Int32Array | Uint16Array): number {
+    const p = this.malloc(values.byteLength);
+    this.u8().set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), p);
+    return p;
+  }
+
+  /** Copy of `n` float32 values at `ptr`. */
+  readF32(ptr: number, n: number): Float32Array {
+    return this.f32().slice(ptr >> 2, (ptr >> 2) + n);
+  }
+
+  /** Copy of `n` int32 values at `ptr`. */
+  readI32(ptr: number, n: number): Int32Array {
+    return this.i32().slice(ptr >> 2, (ptr >> 2) + n);
+  }
+
+  /**
+   * Writes up to 64 int32 parameters to a reserved scratch block and returns its pointer (shapes and
+   * strides for kernels that take arrays). Valid until the next call.
+   */
+  params(values: readonly number[]): number {
+    if (values.length > 64) throw new WasmKernelError('E_WASM_ARG', `too many kernel parameters (${values.length} > 64)`);
+    this.i32().set(values, this.paramPtr >> 2);
+    return this.paramPtr;
+  }
+}

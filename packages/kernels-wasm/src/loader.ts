@@ -1,0 +1,89 @@
+import { WasmKernelError } from './errors';
+import { simdSupported } from './simd_support';
+
+/** File names of the two committed builds (same C source; see build.sh). */
+export const WASM_FILES = { simd: 'gorch-kernels-simd.wasm', scalar: 'gorch-kernels.wasm' } as const;
+
+/** Where the wasm bytes come from. Every field is optional; by default the files next to this module are used. */
+export interface WasmLoadOptions {
+  /**
+   * The module bytes themselves (e.g. inlined by a bundler, or read by the caller). Either one buffer
+   * for the build chosen by `simd`, or both builds keyed by `simd` / `scalar`.
+   */
+  wasmBytes?: BufferSource | { simd?: BufferSource; scalar?: BufferSource };
+  /**
+   * Where the `.wasm` files are served (tfjs `setWasmPaths` style): a folder URL or path ending in `/`,
+   * or one URL/path per file name. Browser URLs are fetched; in Node paths and file: URLs are read from disk.
+   */
+  wasmPaths?: string | URL | Partial<Record<(typeof WASM_FILES)[keyof typeof WASM_FILES], string | URL>>;
+  /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD when `WebAssembly.validate` accepts it. */
+  simd?: boolean;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
+
+function defaultUrl(file: string): URL {
+  // Resolves to packages/kernels-wasm/wasm/ from both src/ and dist/; bundlers (Vite, webpack 5,
+  // esbuild with the file loader) recognise this pattern and emit the asset.
+  return file === WASM_FILES.simd
+    ? new URL('../wasm/gorch-kernels-simd.wasm', import.meta.url)
+    : new URL('../wasm/gorch-kernels.wasm', import.meta.url);
+}
+
+function locate(file: string, paths: WasmLoadOptions['wasmPaths']): string | URL {
+  if (paths === undefined) return defaultUrl(file);
+  if (typeof paths === 'string' || paths instanceof URL) {
+    const base = String(paths);
+    return base.endsWith('/') ? base + file : `${base}/${file}`;
+  }
+  const p = (paths as Record<string, string | URL | undefined>)[file];
+  if (p === undefined) throw new WasmKernelError('E_WASM_LOAD', `wasmPaths has no entry for '${file}'`);
+  return p;
+}
+
+async function readBytes(where: string | URL): Promise<BufferSource> {
+  const href = String(where);
+  if (isNode && !/^(https?|data|blob):/.test(href)) {
+    // Node: read from disk. fetch() of a file path is not supported in Node, so never use it here.
+    const fsName = 'node:fs/promises';
+    const urlName = 'node:url';
+    const fs: typeof import('node:fs/promises') = await import(/* @vite-ignore */ fsName);
+    const { fileURLToPath }: typeof import('node:url') = await import(/* @vite-ignore */ urlName);
+    const path = href.startsWith('file:') ? fileURLToPath(href) : href;
+    try {
+      return new Uint8Array(await fs.readFile(path));
+    } catch (e) {
+      throw new WasmKernelError('E_WASM_LOAD', `cannot read wasm module '${path}': ${(e as Error).message}`);
+    }
+  }
+  const res = await fetch(href);
+  if (!res.ok) throw new WasmKernelError('E_WASM_LOAD', `fetching wasm module '${href}' failed: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/** Resolves the module bytes and compiles them. Returns the module and whether it is the SIMD build. */
+export async function compileKernelModule(opts: WasmLoadOptions = {}): Promise<{ module: WebAssembly.Module; simd: boolean; source: string }> {
+  const canSimd = simdSupported();
+  if (opts.simd === true && !canSimd) throw new WasmKernelError('E_WASM_LOAD', 'simd: true was requested but this engine rejects WebAssembly SIMD');
+  const simd = opts.simd ?? canSimd;
+  const file = simd ? WASM_FILES.simd : WASM_FILES.scalar;
+  let bytes: BufferSource;
+  let source: string;
+  const given = opts.wasmBytes;
+  if (given !== undefined && (ArrayBuffer.isView(given) || given instanceof ArrayBuffer)) {
+    bytes = given;
+    source = 'wasmBytes';
+  } else if (given !== undefined && (given as { simd?: BufferSource; scalar?: BufferSource })[simd ? 'simd' : 'scalar'] !== undefined) {
+    bytes = (given as Record<string, BufferSource>)[simd ? 'simd' : 'scalar'];
+    source = `wasmBytes.${simd ? 'simd' : 'scalar'}`;
+  } else {
+    const where = locate(file, opts.wasmPaths);
+    bytes = await readBytes(where);
+    source = String(where);
+  }
+  try {
+    return { module: await WebAssembly.compile(bytes), simd, source };
+  } catch (e) {
+    throw new WasmKernelError('E_WASM_LOAD', `compiling ${file} from ${source} failed: ${(e as Error).message}`);
+  }
+}
