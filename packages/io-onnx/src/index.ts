@@ -8,3 +8,7 @@ export { loadONNX, externalDataReader } from './load';
 export { topologicalOrder } from './graph_order';
 export { checkWireFormat, MAX_DEPTH } from './wire_check';
 export { ONNX_SCHEMA_JSON, onnxRoot, onnxType } from './schema';
+export { onnxTensorToTensor, onnxTensorValues, onnxTensors, int64ToInt32 } from './to_tensor';
+export { onnxToStateDict, type GPT2ShapeConfig, type ONNXStateDict, type StateDictTensor } from './state_dict';
+export { ONNXModelBuilder, float, type BuilderAttribute, type BuilderDim, type BuilderOptions, type BuilderTensor } from './builder';
+export { writeFileAtomic } from './write_file';
