@@ -41,7 +41,7 @@ export async function readSafetensorsHeader(source: SourceLike): Promise<Safeten
 }
 
 async function readHeaderFrom(src: ByteSource): Promise<SafetensorsHeader> {
-  const prefix = await src.read(0, 8);
+  const prefix = await src.read(0, src.size === undefined ? 8 : Math.min(8, src.size));
   const n = readHeaderSize(prefix, src.size);
   const json = await src.read(8, n);
   if (json.length < n) throw new SafetensorsError('InvalidHeaderLength', `header size ${n} runs past the end of the source`);
