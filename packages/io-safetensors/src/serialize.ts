@@ -10,7 +10,7 @@ import { planLayout, type TensorsInput } from './layout.js';
  *   when empty, as when the reference gets `None`).
  * @throws SafetensorsError InvalidTensorView / JsonError on bad input.
  */
-export function serializeSafetensors(tensors: TensorsInput, metadata?: Record<string, string>): Uint8Array {
+export function serializeSafetensors(tensors: TensorsInput, metadata?: Record<string, string>): Uint8Array<ArrayBuffer> {
   const { head, chunks, byteLength } = planLayout(tensors, metadata);
   const out = new Uint8Array(byteLength);
   out.set(head, 0);

@@ -39,12 +39,19 @@ function mutate(bytes: Uint8Array, muts: Mutation[]): Uint8Array {
     if (m.kind === 'truncate') b = b.slice(0, at);
     else if (m.kind === 'insert') b = Uint8Array.from([...b.subarray(0, at), m.v, ...b.subarray(at)]);
     else if (b.length === 0) continue;
-    else if (m.kind === 'flip') (b = b.slice()), (b[at]! ^= 1 << (m.v & 7));
-    else if (m.kind === 'set') (b = b.slice()), (b[at] = m.v);
-    else {
+    else if (m.kind === 'flip') {
+      b = b.slice();
+      b[at]! ^= 1 << (m.v & 7);
+    } else if (m.kind === 'set') {
+      b = b.slice();
+      b[at] = m.v;
+    } else {
       // Change a digit of the JSON header, the likeliest way to make offsets/shapes lie.
       const digits = [...b.keys()].filter((i) => i >= 8 && b[i]! >= 0x30 && b[i]! <= 0x39);
-      if (digits.length) (b = b.slice()), (b[digits[m.v % digits.length]!] = 0x30 + (m.v % 10));
+      if (digits.length) {
+        b = b.slice();
+        b[digits[m.v % digits.length]!] = 0x30 + (m.v % 10);
+      }
     }
   }
   return b;
