@@ -1,0 +1,116 @@
+// Forward values and gradients of every differentiable op against PyTorch, one line per op
+// (tinygrad's helper_test_op style). Goldens: test/golden/grads.json, made by
+// tools/fixtures/autograd_grads.py. Tolerances: forward 1e-5 abs + 1e-4 rel, gradients 1e-4 abs + 1e-4 rel.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as g from '@gorch/tensor';
+import type { Tensor } from '@gorch/tensor';
+import { backward } from '../src/index';
+import { expectClose, fromGolden, loadCases, num, type GoldenCase } from './golden';
+
+type In = Record<string, Tensor>;
+type A = Record<string, any>;
+type OpFn = (x: In, attrs: A) => Tensor | Tensor[];
+const G = g as any; // ops that @gorch/tensor may not export yet are looked up dynamically
+
+/** gorch's version of each torch expression in tools/fixtures/autograd_grads.py, keyed by case `op`. */
+const OPS: Record<string, OpFn> = {
+  add: ({ a, b }) => g.add(a, b),
+  add_scalar: ({ a }, { value }) => g.add(a, value),
+  sub: ({ a, b }) => g.sub(a, b),
+  mul: ({ a, b }) => g.mul(a, b),
+  mul_scalar: ({ a }, { value }) => a.mul(value),
+  mul_self: ({ a }) => g.add(g.mul(a, a), a),
+  div: ({ a, b }) => g.div(a, b),
+  pow: ({ a, b }) => g.pow(a, b),
+  pow_scalar: ({ a }, { exponent }) => a.pow(exponent),
+  neg: ({ a }) => g.neg(a),
+  exp: ({ a }) => g.exp(a),
+  log: ({ a }) => g.log(a),
+  sqrt: ({ a }) => g.sqrt(a),
+  abs: ({ a }) => g.abs(a),
+  tanh: ({ a }) => g.tanh(a),
+  sigmoid: ({ a }) => g.sigmoid(a),
+  relu: ({ a }) => g.relu(a),
+  gelu: ({ a }, { approximate }) => g.gelu(a, { approximate }),
+  where: ({ cond, a, b }) => g.where(cond, a, b),
+  maskedFill: ({ a, mask }, { value }) => a.maskedFill(mask, num(value)),
+  matmul: ({ a, b }) => G.matmul(a, b),
+  linear: ({ x, weight, bias }) => G.linear(x, weight, bias),
+  reshape: ({ a }, { shape }) => a.reshape(shape),
+  transpose: ({ a }, { dim0, dim1 }) => G.transpose(a, dim0, dim1),
+  permute: ({ a }, { dims }) => G.permute(a, dims),
+  slice: ({ a }, { begin, end }) => begin.reduce((t: Tensor, b: number, d: number) => G.narrow(t, d, b, end[d] - b), a),
+  narrow: ({ a }, { dim, start, length }) => G.narrow(a, dim, start, length),
+  indexSelect: ({ a, index }, { dim }) => G.indexSelect(a, dim, index),
+  embedding: ({ weight, index }) => G.embedding(index, weight),
+  gather: ({ a, index }, { dim }) => G.gather(a, dim, index),
+  cat: (x, { dim }) => G.cat(Object.values(x), dim),
+  stack: (x, { dim }) => G.stack(Object.values(x), dim),
+  split: ({ a }, { sizes, dim }) => G.split(a, sizes, dim),
+  sum: ({ a }, { dim, keepdim }) => G.sum(a, dim ?? undefined, keepdim),
+  mean: ({ a }, { dim, keepdim }) => G.mean(a, dim ?? undefined, keepdim),
+  max: ({ a }, { dim, keepdim }) => G.max(a, dim ?? undefined, keepdim),
+  min: ({ a }, { dim, keepdim }) => G.min(a, dim ?? undefined, keepdim),
+  var: ({ a }, { dim, keepdim, correction }) => G.variance(a, dim ?? undefined, { keepdim, unbiased: correction === 1 }),
+  softmax: ({ a }, { dim }) => G.softmax(a, dim),
+  maskedSoftmax: ({ a, mask }, { dim, value }) => G.softmax(a.maskedFill(mask, num(value)), dim),
+  logSoftmax: ({ a }, { dim }) => G.logSoftmax(a, dim),
+  layerNorm: ({ x, weight, bias }, { normalizedShape, eps }) => G.layerNorm(x, normalizedShape, weight, bias, eps),
+  conv2d: ({ x, weight, bias }, attrs) => G.conv2d(x, weight, bias, attrs),
+  maxPool2d: ({ x }, { kernelSize, stride, padding }) => G.maxPool2d(x, kernelSize, { stride, padding }),
+  mlp: ({ x_const, w1, b1, w2, b2, target_const }) => {
+    const logits = G.linear(g.gelu(G.linear(x_const, w1, b1)), w2, b2);
+    return g.neg(G.mean(G.sum(g.mul(G.logSoftmax(logits, -1), target_const), -1)));
+  },
+  accumulate: ({ a, b }) => G.sum(g.add(g.mul(a, b), g.exp(a))),
+};
+
+const cases = loadCases();
+
+/** Runs one case: forward, backward (explicit upstream gradient or implicit 1), compare with torch. */
+function runCase(c: GoldenCase): void {
+  const inputs: In = {};
+  for (const [k, v] of Object.entries(c.inputs)) inputs[k] = fromGolden(v);
+  let outs: Tensor[] = [];
+  for (let call = 0; call < c.backwardCalls; call++) {
+    const out = OPS[c.op](inputs, c.attrs);
+    outs = Array.isArray(out) ? out : [out];
+    if (c.upstream === null) backward(outs[0]);
+    else if (outs.length === 1) backward(outs[0], fromGolden(c.upstream[0]));
+    else {
+      // Several outputs (split): back-propagate Σᵢ sum(outᵢ·upstreamᵢ), whose gradient w.r.t. outᵢ is upstreamᵢ.
+      const total = outs.map((o, i) => G.sum(g.mul(o, fromGolden(c.upstream![i])))).reduce((s: Tensor, t: Tensor) => g.add(s, t));
+      backward(total);
+    }
+  }
+  expect(outs.length, 'number of outputs').toBe(c.outputs.length);
+  outs.forEach((o, i) => expectClose(o, c.outputs[i], `output ${i}`, 1e-5, 1e-4));
+  for (const [k, v] of Object.entries(c.inputs)) {
+    if (v.requiresGrad) expectClose(inputs[k].grad, c.grads[k], `grad ${k}`, 1e-4, 1e-4);
+    else expect(inputs[k].grad, `${k} does not require grad`).toBeNull();
+  }
+}
+
+/** Names of the tensor ops an op's gorch expression needs that @gorch/tensor does not export yet. */
+const NEEDS: Record<string, string[]> = {
+  matmul: ['matmul'], linear: ['linear'], transpose: ['transpose'], permute: ['permute'], slice: ['narrow'], narrow: ['narrow'],
+  indexSelect: ['indexSelect'], embedding: ['embedding'], gather: ['gather'], cat: ['cat'], stack: ['stack'], split: ['split', 'sum'],
+  sum: ['sum'], mean: ['mean'], max: ['max'], min: ['min'], var: ['variance'], softmax: ['softmax'], maskedSoftmax: ['softmax'],
+  logSoftmax: ['logSoftmax'], layerNorm: ['layerNorm'], conv2d: ['conv2d'], maxPool2d: ['maxPool2d'], mlp: ['linear', 'logSoftmax', 'sum', 'mean'],
+  accumulate: ['sum'], add: ['kernel:Sum'], sub: ['kernel:Sum'], mul: ['kernel:Sum'], div: ['kernel:Sum'], pow: ['kernel:Sum'], where: ['kernel:Sum'],
+};
+const missing = (op: string): string[] =>
+  (NEEDS[op] ?? []).filter((f) => (f.startsWith('kernel:') ? g.getKernel(f.slice(7), 'js') === undefined : typeof G[f] !== 'function'));
+
+describe.each(g.registeredBackends())('gradients vs PyTorch on backend %s', (backend) => {
+  beforeAll(() => g.setBackend(backend));
+  afterAll(() => g.setBackend('js'));
+
+  it('every golden op has a gorch expression', () => {
+    for (const c of cases) expect(OPS[c.op], c.op).toBeTypeOf('function');
+  });
+  for (const c of cases) {
+    const lack = missing(c.op);
+    it.skipIf(lack.length > 0)(`${c.name}${lack.length ? ` (needs ${lack.join(', ')})` : ''}`, () => runCase(c));
+  }
+});
