@@ -147,7 +147,28 @@ export class Tensor {
   flatten(startDim = 0, endDim = -1): Tensor { return o().flatten(this, startDim, endDim); }
   squeeze(axis?: number): Tensor { return o().squeeze(this, axis); }
   unsqueeze(axis: number): Tensor { return o().unsqueeze(this, axis); }
+  expand(...shape: number[] | [Shape]): Tensor { return o().expand(this, flat(shape)); }
+  broadcastTo(shape: Shape): Tensor { return o().broadcastTo(this, shape); }
+  transpose(dim0 = -2, dim1 = -1): Tensor { return o().transpose(this, dim0, dim1); }
+  permute(...dims: number[] | [Shape]): Tensor { return o().permute(this, flat(dims)); }
+  contiguous(): Tensor { return o().contiguous(this); }
+  clone(): Tensor { return o().clone(this); }
+  slice(axis: number, start: number, end?: number): Tensor { return o().slice(this, axis, start, end); }
+  indexSelect(axis: number, index: Tensor | number[]): Tensor { return o().indexSelect(this, axis, index); }
+  gather(axis: number, index: Tensor): Tensor { return o().gather(this, axis, index); }
+  split(splitSize: number | number[], axis = 0): Tensor[] { return o().split(this, splitSize, axis); }
   maskedFill(mask: Tensor, value: number): Tensor { return o().maskedFill(this, mask, value); }
+  tril(diagonal = 0): Tensor { return o().tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return o().triu(this, diagonal); }
+  matmul(b: Tensor): Tensor { return o().matmul(this, b); }
+  sum(axis?: number | number[] | null, keepdim = false): Tensor { return o().sum(this, axis, keepdim); }
+  mean(axis?: number | number[] | null, keepdim = false): Tensor { return o().mean(this, axis, keepdim); }
+  max(axis?: number | null, keepdim = false): Tensor { return o().max(this, axis, keepdim); }
+  min(axis?: number | null, keepdim = false): Tensor { return o().min(this, axis, keepdim); }
+  argmax(axis?: number | null, keepdim = false): Tensor { return o().argmax(this, axis, keepdim); }
+  var(axis?: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor { return o().variance(this, axis, options); }
+  softmax(axis = -1): Tensor { return o().softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return o().logSoftmax(this, axis); }
 }
 
 function flat(args: number[] | [Shape]): number[] {

@@ -1,6 +1,6 @@
 // Forward values of every op against PyTorch. Goldens: test/golden/ops.json, written by
 // tools/fixtures/tensor_ops.py (run with /usr/bin/python3). One line per case, tinygrad style.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as g from '@gorch/tensor';
 import { availableBackends, goldenChecker, loadGolden } from './util';
 
@@ -46,4 +46,85 @@ describe.each(availableBackends())('ops vs PyTorch on backend %s', (backend) => 
   it('erf', () => check('erf', (a) => g.erf(a)));
   it('where_bcast', () => check('where_bcast', (c, a, b) => g.where(c, a, b)));
   it('masked_fill_causal', () => check('masked_fill_causal', (s, m) => g.maskedFill(s, m, -Infinity)));
+  it('transpose', () => check('transpose', (a) => a.transpose(0, 2)));
+  it('permute', () => check('permute', (a) => a.permute(2, 0, 3, 1)));
+  it('slice_mid', () => check('slice_mid', (a) => g.slice(a, 1, 1, 3)));
+  it('slice_neg', () => check('slice_neg', (a) => a.slice(-1, -3, -1)));
+  it('squeeze_unsqueeze', () => check('squeeze_unsqueeze', (a) => a.squeeze(1).unsqueeze(0)));
+  it('index_select', () => check('index_select', (a, i) => g.indexSelect(a, 1, i)));
+  it('index_select_rows', () => check('index_select_rows', (a, i) => a.indexSelect(0, i)));
+  it('embedding', () => check('embedding', (i, w) => g.embedding(i, w)));
+  it('gather', () => check('gather', (a, i) => g.gather(a, 1, i)));
+  it('gather_axis0', () => check('gather_axis0', (a, i) => a.gather(0, i)));
+  it('index_add', () => check('index_add', (a, i, s) => g.indexAdd(a, 0, i, s)));
+  it('scatter_add', () => check('scatter_add', (a, i, s) => g.scatterAdd(a, 1, i, s)));
+  it('cat_axis1', () => check('cat_axis1', (a, b) => g.cat([a, b], 1)));
+  it('stack_axis0', () => check('stack_axis0', (a, b) => g.stack([a, b], 0)));
+  it('split_sizes', () => check('split_sizes', (a) => g.split(a, [1, 3], 1)));
+  it('split_chunks', () => check('split_chunks', (a) => a.split(2)));
+  it('expand', () => check('expand', (a) => a.expand(2, 3, 4)));
+  it('tril', () => check('tril', (a) => g.tril(a)));
+  it('triu_k1', () => check('triu_k1', (a) => g.triu(a, 1)));
+  it('tril_km1', () => check('tril_km1', (a) => a.tril(-1)));
+  it('matmul_2d', () => check('matmul_2d', (a, b) => g.matmul(a, b)));
+  it('matmul_mv', () => check('matmul_mv', (a, b) => a.matmul(b)));
+  it('matmul_vm', () => check('matmul_vm', (a, b) => g.matmul(a, b)));
+  it('matmul_dot', () => check('matmul_dot', (a, b) => g.matmul(a, b)));
+  it('matmul_3d', () => check('matmul_3d', (a, b) => g.matmul(a, b)));
+  it('matmul_bcast_batch', () => check('matmul_bcast_batch', (a, b) => g.matmul(a, b)));
+  it('matmul_3d_2d', () => check('matmul_3d_2d', (a, b) => g.matmul(a, b)));
+  it('matmul_4d', () => check('matmul_4d', (a, b) => g.matmul(a, b)));
+  it('matmul_odd', () => check('matmul_odd', (a, b) => g.matmul(a, b)));
+  it('linear_bias', () => check('linear_bias', (x, w, b) => g.linear(x, w, b)));
+  it('linear_nobias', () => check('linear_nobias', (x, w) => g.linear(x, w)));
+  it('linear_odd', () => check('linear_odd', (x, w, b) => g.linear(x, w, b)));
+  it('sum_all', () => check('sum_all', (a) => a.sum()));
+  it('sum_axis1_keepdim', () => check('sum_axis1_keepdim', (a) => a.sum(1, true)));
+  it('sum_axes', () => check('sum_axes', (a) => g.sum(a, [0, 2])));
+  it('mean_axis_neg', () => check('mean_axis_neg', (a) => a.mean(-1)));
+  it('mean_all', () => check('mean_all', (a) => g.mean(a)));
+  it('max_axis0', () => check('max_axis0', (a) => a.max(0)));
+  it('max_all', () => check('max_all', (a) => g.max(a)));
+  it('min_axis1_keepdim', () => check('min_axis1_keepdim', (a) => a.min(1, true)));
+  it('argmax_axis1', () => check('argmax_axis1', (a) => a.argmax(1)));
+  it('argmax_all', () => check('argmax_all', (a) => g.argmax(a)));
+  it('var_unbiased', () => check('var_unbiased', (a) => a.var(1)));
+  it('var_biased_keepdim', () => check('var_biased_keepdim', (a) => g.variance(a, -1, { unbiased: false, keepdim: true })));
+  it('var_all', () => check('var_all', (a) => g.variance(a)));
+  it('softmax_last', () => check('softmax_last', (a) => a.softmax()));
+  it('softmax_axis0', () => check('softmax_axis0', (a) => g.softmax(a, 0)));
+  it('softmax_masked', () => check('softmax_masked', (a) => g.softmax(a)));
+  it('softmax_all_masked', () => check('softmax_all_masked', (a) => g.softmax(a)));
+  it('softmax_4d_axis1', () => check('softmax_4d_axis1', (a) => g.softmax(a, 1)));
+  it('softmax_large', () => check('softmax_large', (a) => g.softmax(a)));
+  it('log_softmax_last', () => check('log_softmax_last', (a) => a.logSoftmax()));
+  it('log_softmax_masked', () => check('log_softmax_masked', (a) => g.logSoftmax(a)));
+  it('log_softmax_large', () => check('log_softmax_large', (a) => g.logSoftmax(a, -1)));
+  it('layer_norm_affine', () => check('layer_norm_affine', (a, w, b) => g.layerNorm(a, [8], w, b)));
+  it('layer_norm_2d_plain', () => check('layer_norm_2d_plain', (a) => g.layerNorm(a, [3, 8])));
+  it('layer_norm_eps', () => check('layer_norm_eps', (a, w, b) => g.layerNorm(a, 4, w, b, 1e-2)));
+  it('conv2d_basic', () => check('conv2d_basic', (x, w, b) => g.conv2d(x, w, b)));
+  it('conv2d_stride_pad', () => check('conv2d_stride_pad', (x, w) => g.conv2d(x, w, null, { stride: 2, padding: 1 })));
+  it('conv2d_dilation', () => check('conv2d_dilation', (x, w, b) => g.conv2d(x, w, b, { padding: 2, dilation: 2 })));
+  it('conv2d_groups', () => check('conv2d_groups', (x, w, b) => g.conv2d(x, w, b, { stride: [1, 2], padding: [1, 0], groups: 2 })));
+  it('conv2d_depthwise', () => check('conv2d_depthwise', (x, w) => g.conv2d(x, w, null, { padding: 1, groups: 3 })));
+  it('conv2d_1x1', () => check('conv2d_1x1', (x, w) => g.conv2d(x, w)));
+  it('im2col_unfold', () => check('im2col_unfold', (x) => g.im2col(x, [2, 3], { dilation: [2, 1], padding: [1, 0], stride: [1, 2] })));
+  it('col2im_fold', () => check('col2im_fold', (c) => g.col2im(c, [2, 2, 5, 4], [3, 2], { padding: 1, stride: [2, 1] })));
+  it('max_pool2d_k2', () => check('max_pool2d_k2', (x) => g.maxPool2d(x, 2)));
+  it('max_pool2d_pad', () => check('max_pool2d_pad', (x) => g.maxPool2d(x, 3, { stride: 2, padding: 1 })));
+  it('max_pool2d_dilation', () => check('max_pool2d_dilation', (x) => g.maxPool2d(x, [2, 3], { stride: 1, padding: [1, 1], dilation: 2 })));
+
+  it('exercises every golden case', () => {
+    expect([...cases.keys()].filter((k) => !used.has(k))).toEqual([]);
+  });
+  it('leaves no tensors behind (ops run inside tidy)', () => {
+    const before = g.numTensors();
+    g.tidy(() => {
+      check('conv2d_groups', (x, w, b) => g.conv2d(x, w, b, { stride: [1, 2], padding: [1, 0], groups: 2 }));
+      check('matmul_mv', (a, b) => a.matmul(b));
+      check('stack_axis0', (a, b) => g.stack([a, b], 0));
+    });
+    expect(g.numTensors()).toBe(before);
+  });
 });

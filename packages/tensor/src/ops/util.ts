@@ -29,3 +29,13 @@ export function runWithConstants(kernelName: string, inputs: Tensor[], given: un
   if (!recorded) for (let i = 0; i < inputs.length; i++) if (inputs[i] !== given[i]) inputs[i].dispose();
   return out;
 }
+
+/** True when a kernel run on `inputs` right now is recorded for autograd (so its tensors must stay alive). */
+export function recorded(inputs: readonly Tensor[]): boolean {
+  return engine.hasRecorder() && engine.isRecording() && inputs.some((t) => t.requiresGrad);
+}
+
+/** Disposes intermediates of a composed op unless autograd recorded them. */
+export function disposeIntermediates(inputs: readonly Tensor[], intermediates: readonly Tensor[]): void {
+  if (!recorded(inputs)) for (const t of intermediates) t.dispose();
+}

@@ -1,0 +1,103 @@
+import { makeArray } from '../dtype';
+import { readInput, type KernelConfig } from '../kernel_registry';
+import { KernelName } from '../kernel_names';
+import { result } from './util';
+
+/** Attributes shared by Im2Col and Col2Im (all pairs are [h, w]). */
+export interface WindowAttrs {
+  kernelSize: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+}
+
+/** Output spatial size of a sliding window (the formula of torch.nn.Conv2d / MaxPool2d docs). */
+export function windowOut(size: number, k: number, s: number, p: number, d: number): number {
+  return Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+}
+
+/**
+ * `Im2Col` [x (N,C,H,W)] {kernelSize, stride, padding, dilation, padValue} → [N, C·kh·kw, oh·ow]:
+ * row (c·kh + i)·kw + j, column oy·ow + ox holds x[n, c, oy·sh − ph + i·dh, ox·sw − pw + j·dw], or padValue
+ * outside the image (torch.nn.Unfold layout).
+ */
+export const im2colKernel: KernelConfig = {
+  kernelName: KernelName.Im2Col,
+  backendName: 'js',
+  kernelFunc: ({ inputs, attrs }) => {
+    const xi = inputs[0];
+    const x = readInput(xi);
+    const [N, C, H, W] = xi.shape;
+    const { kernelSize: [kh, kw], stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw] } = attrs as WindowAttrs;
+    const padValue: number = attrs.padValue ?? 0;
+    const oh = windowOut(H, kh, sh, ph, dh);
+    const ow = windowOut(W, kw, sw, pw, dw);
+    const L = oh * ow;
+    const rows = C * kh * kw;
+    const out = makeArray(xi.dtype, N * rows * L);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const img = (n * C + c) * H * W;
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const row = ((n * rows) + (c * kh + i) * kw + j) * L;
+            for (let oy = 0; oy < oh; oy++) {
+              const y = oy * sh - ph + i * dh;
+              const dst = row + oy * ow;
+              if (y < 0 || y >= H) {
+                out.fill(padValue, dst, dst + ow);
+                continue;
+              }
+              const src = img + y * W;
+              for (let ox = 0; ox < ow; ox++) {
+                const xx = ox * sw - pw + j * dw;
+                out[dst + ox] = xx >= 0 && xx < W ? x[src + xx] : padValue;
+              }
+            }
+          }
+        }
+      }
+    }
+    return result(out, [N, rows, L], xi.dtype);
+  },
+};
+
+/**
+ * `Col2Im` [cols (N, C·kh·kw, oh·ow)] {inputShape: [N,C,H,W], kernelSize, stride, padding, dilation} →
+ * [N,C,H,W]: the adjoint of Im2Col (overlapping windows are summed; padded positions dropped), i.e.
+ * torch.nn.Fold. Used for the gradient of conv2d.
+ */
+export const col2imKernel: KernelConfig = {
+  kernelName: KernelName.Col2Im,
+  backendName: 'js',
+  kernelFunc: ({ inputs, attrs }) => {
+    const ci = inputs[0];
+    const cols = readInput(ci);
+    const [N, C, H, W] = attrs.inputShape as number[];
+    const { kernelSize: [kh, kw], stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw] } = attrs as WindowAttrs;
+    const oh = windowOut(H, kh, sh, ph, dh);
+    const ow = windowOut(W, kw, sw, pw, dw);
+    const L = oh * ow;
+    const rows = C * kh * kw;
+    const out = makeArray(ci.dtype, N * C * H * W);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const img = (n * C + c) * H * W;
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const row = ((n * rows) + (c * kh + i) * kw + j) * L;
+            for (let oy = 0; oy < oh; oy++) {
+              const y = oy * sh - ph + i * dh;
+              if (y < 0 || y >= H) continue;
+              for (let ox = 0; ox < ow; ox++) {
+                const xx = ox * sw - pw + j * dw;
+                if (xx >= 0 && xx < W) out[img + y * W + xx] += cols[row + oy * ow + ox];
+              }
+            }
+          }
+        }
+      }
+    }
+    return result(out, [N, C, H, W], ci.dtype);
+  },
+};
