@@ -1,14 +1,13 @@
+import { GorchError } from '@gorch/tensor';
+
 /**
  * Error raised by the wasm backend: the module could not be found, compiled or instantiated, the wasm
  * heap is exhausted, or a kernel was given arguments it cannot handle. `code` is one of
  * `E_WASM_LOAD`, `E_WASM_OOM`, `E_WASM_ARG`, `E_WASM_DISPOSED`.
  */
-export class WasmKernelError extends Error {
-  /** Machine-readable reason, stable across versions. */
-  readonly code: string;
+export class WasmKernelError extends GorchError {
   constructor(code: string, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'WasmKernelError';
-    this.code = code;
   }
 }

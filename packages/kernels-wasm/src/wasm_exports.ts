@@ -23,10 +23,16 @@ export interface KernelExports {
   gorch_embedding(n: number, idx: number, V: number, D: number, table: number, out: number): number;
   gorch_conv2d(params: number, x: number, w: number, bias: number, out: number, col: number): void;
   gorch_max_pool2d(params: number, x: number, out: number): void;
+  gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, scratch: number): void;
+  gorch_widen(fmt: number, n: number, src: number, dst: number): void;
+  gorch_narrow_bf16(n: number, src: number, dst: number): void;
+  gorch_narrow_f16(n: number, src: number, dst: number): void;
   gorch_attention_decode(H: number, T: number, D: number, scale: number, q: number, k: number, v: number, sh: number, st: number, out: number, scores: number): void;
 }
 
 /** Binary op codes of `gorch_binary` (src/c/elementwise.c). */
 export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
 /** Unary op codes of `gorch_unary` (src/c/elementwise.c). */
-export const UnaryOp = { exp: 0, tanh: 1, sigmoid: 2, gelu: 3, geluTanh: 4, relu: 5, neg: 6, abs: 7, sqrt: 8, silu: 9 } as const;
+export const UnaryOp = { exp: 0, tanh: 1, sigmoid: 2, gelu: 3, geluTanh: 4, relu: 5, neg: 6, abs: 7, sqrt: 8, silu: 9, erf: 10 } as const;
+/** Weight storage formats of `gorch_linear` / `gorch_widen`. */
+export const WeightFormat = { float32: 0, bfloat16: 1, float16: 2 } as const;

@@ -145,6 +145,7 @@ describe.each([
     abs: [Math.abs, 0, 0],
     sqrt: [Math.sqrt, 6e-8, 0],
     silu: [(x) => x / (1 + Math.exp(-x)), 2e-6, 1e-30],
+    erf: [erf, 0, 3e-7],
   };
   it.each(Object.keys(UnaryOp) as (keyof typeof UnaryOp)[])('unary %s within its stated error', (name) => {
     const [f, rtol, atol] = unaryRef[name];

@@ -58,7 +58,7 @@ EXPORT int gorch_binary(int op, int ndim, const int *shape, const float *a, cons
   return 0;
 }
 
-enum { U_EXP = 0, U_TANH, U_SIGMOID, U_GELU, U_GELU_TANH, U_RELU, U_NEG, U_ABS, U_SQRT, U_SILU, U_COUNT };
+enum { U_EXP = 0, U_TANH, U_SIGMOID, U_GELU, U_GELU_TANH, U_RELU, U_NEG, U_ABS, U_SQRT, U_SILU, U_ERF, U_COUNT };
 
 static inline f4 unary_vec(int op, f4 x) {
   switch (op) {
@@ -78,6 +78,7 @@ static inline f4 unary_vec(int op, f4 x) {
   case U_ABS: return f4_abs(x);
   case U_SQRT: return f4_sqrt(x);
   case U_SILU: return x * f4_sigmoid(x);
+  case U_ERF: return f4_erf(x);
   }
   return x;
 }
@@ -105,6 +106,7 @@ EXPORT int gorch_unary(int op, int n, const float *x, float *out) {
   case U_ABS: UNARY_LOOP(U_ABS) break;
   case U_SQRT: UNARY_LOOP(U_SQRT) break;
   case U_SILU: UNARY_LOOP(U_SILU) break;
+  case U_ERF: UNARY_LOOP(U_ERF) break;
   default: return -1;
   }
   return 0;

@@ -1,0 +1,96 @@
+import { GorchError, type Backend, type BackendMemory, type DataId, type DType, type Shape, type TypedArray } from '@gorch/tensor';
+import type { KernelModule } from './kernel_module';
+import { WeightFormat } from './wasm_exports';
+
+/** How a buffer is laid out in the heap: the tensor dtype, or a half-width encoding of float32 values. */
+export type StorageFormat = 'float32' | 'int32' | 'bfloat16' | 'float16';
+
+/** One tensor buffer in the wasm heap (also the `DataId` the engine holds). */
+export class WasmData {
+  constructor(
+    /** Byte offset in the heap (0 for an empty tensor). */
+    public ptr: number,
+    /** Number of elements. */
+    readonly size: number,
+    /** Logical dtype of the tensor. */
+    readonly dtype: DType,
+    /** Encoding in the heap; half formats hold float32 tensors in 2 bytes per element. */
+    readonly format: StorageFormat,
+  ) {}
+  /** Bytes held in the heap. */
+  get bytes(): number {
+    return this.size * (this.format === 'bfloat16' || this.format === 'float16' ? 2 : 4);
+  }
+}
+
+/**
+ * The `'wasm'` backend: tensor storage lives in the wasm heap, so kernels get pointers and weights are
+ * never copied per op (tfjs-backend-wasm's design). `read` returns a copy, because views of wasm
+ * memory are detached whenever the heap grows.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  private readonly live = new Set<WasmData>();
+  private bytes = 0;
+
+  constructor(
+    /** The instantiated kernels and their heap. */
+    readonly km: KernelModule,
+  ) {}
+
+  write(values: TypedArray, _shape: Shape, dtype: DType): DataId {
+    const d = this.allocate(values.length, dtype);
+    if (values.length > 0) {
+      const src = dtype === 'int32' && values instanceof Float32Array ? Int32Array.from(values) : values;
+      this.km.u8().set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), d.ptr);
+    }
+    return d;
+  }
+
+  /** Uninitialised storage for `size` elements (kernels write their outputs here). */
+  allocate(size: number, dtype: DType, format: StorageFormat = dtype): WasmData {
+    const bytes = size * (format === 'bfloat16' || format === 'float16' ? 2 : 4);
+    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes) : 0, size, dtype, format);
+    this.live.add(d);
+    this.bytes += d.bytes;
+    return d;
+  }
+
+  /** The storage record of `dataId`; throws if it is foreign or disposed. */
+  data(dataId: DataId): WasmData {
+    if (!(dataId instanceof WasmData) || !this.live.has(dataId)) {
+      throw new GorchError('E_DISPOSED', 'wasm backend: access to disposed or foreign data');
+    }
+    return dataId;
+  }
+
+  read(dataId: DataId): TypedArray {
+    const d = this.data(dataId);
+    if (d.format === 'int32') return this.km.readI32(d.ptr, d.size);
+    if (d.format === 'float32') return this.km.readF32(d.ptr, d.size);
+    const tmp = this.km.malloc(Math.max(4, d.size * 4));
+    try {
+      this.km.exports.gorch_widen(WeightFormat[d.format], d.size, d.ptr, tmp);
+      return this.km.readF32(tmp, d.size);
+    } finally {
+      this.km.free(tmp);
+    }
+  }
+
+  disposeData(dataId: DataId): void {
+    if (!(dataId instanceof WasmData) || !this.live.has(dataId)) return;
+    this.live.delete(dataId);
+    this.bytes -= dataId.bytes;
+    this.km.free(dataId.ptr);
+    dataId.ptr = 0;
+  }
+
+  numDataIds(): number {
+    return this.live.size;
+  }
+
+  /** `numBytes` counts live tensor buffers; `heapBytes` is the whole wasm memory (it never shrinks). */
+  memory(): BackendMemory & { heapBytes: number } {
+    return { numDataIds: this.live.size, numBytes: this.bytes, heapBytes: this.km.heapBytes() };
+  }
+}

@@ -1,0 +1,25 @@
+import { KernelName } from '@gorch/tensor';
+import { f32Ptr, output, registerWasmKernel, storage } from './register';
+
+/** IndexSelect along axis 0 of a float32 table is an embedding lookup (`wte[input_ids]`). */
+export function registerGather(): void {
+  registerWasmKernel(KernelName.IndexSelect, ({ inputs, attrs }, call) => {
+    const [x, index] = inputs;
+    const axis = Number(attrs?.axis ?? 0);
+    if (x.dtype !== 'float32' || index.dtype !== 'int32' || index.shape.length !== 1 || x.shape.length === 0) return null;
+    if ((axis < 0 ? axis + x.shape.length : axis) !== 0) return null;
+    const V = x.shape[0];
+    const D = x.shape.slice(1).reduce((p, q) => p * q, 1);
+    const n = index.shape[0];
+    const px = f32Ptr(call, x);
+    const idx = storage(call, index);
+    const { data, result } = output(call, [n, ...x.shape.slice(1)]);
+    if (data.size === 0) return result;
+    const bad = call.be.km.exports.gorch_embedding(n, idx.ptr, V, D, px, data.ptr);
+    if (bad >= 0) {
+      call.be.disposeData(data); // the JS kernel raises the IndexError naming the index
+      return null;
+    }
+    return result;
+  });
+}

@@ -1,0 +1,91 @@
+import { broadcastShapes, KernelName, type TensorInfo } from '@gorch/tensor';
+import { WeightFormat } from '../wasm_exports';
+import { allFloat32, f32Ptr, output, registerWasmKernel, storage, type WasmCall } from './register';
+
+const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
+
+/**
+ * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): [N, K] when
+ * `transposed` (nn.Linear) else [K, N]. Half-width weights are widened into a temporary only when the
+ * C code takes the gemm path (rows > 8).
+ */
+function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
+  const wd = storage(call, w);
+  const fmt = wd.format === 'bfloat16' || wd.format === 'float16' ? WeightFormat[wd.format] : WeightFormat.float32;
+  let scratch = 0;
+  if (fmt !== WeightFormat.float32 && rows > 8) {
+    const t = call.be.allocate(N * K, 'float32');
+    call.temps.push(t);
+    scratch = t.ptr;
+  }
+  call.be.km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
+}
+
+/** MatMul (torch.matmul semantics, batch dims broadcast) and Linear (x Wᵀ + b). */
+export function registerMatmul(): void {
+  registerWasmKernel(KernelName.MatMul, ({ inputs }, call) => {
+    const [a, b] = inputs;
+    if (!allFloat32(inputs) || a.shape.length === 0 || b.shape.length === 0) return null;
+    const aS = a.shape.length === 1 ? [1, a.shape[0]] : [...a.shape];
+    const bS = b.shape.length === 1 ? [b.shape[0], 1] : [...b.shape];
+    const M = aS[aS.length - 2], K = aS[aS.length - 1], N = bS[bS.length - 1];
+    if (bS[bS.length - 2] !== K) return null; // the JS kernel raises the ShapeError
+    const aBatch = aS.slice(0, -2), bBatch = bS.slice(0, -2);
+    const batch = broadcastShapes(aBatch, bBatch, KernelName.MatMul) as number[];
+    const outShape = [...batch, ...(a.shape.length === 1 ? [] : [M]), ...(b.shape.length === 1 ? [] : [N])];
+    const { data, result } = output(call, outShape);
+    if (data.size === 0) return result;
+    if (K === 0) {
+      call.be.km.f32().fill(0, data.ptr >> 2, (data.ptr >> 2) + data.size);
+      return result;
+    }
+    const pa = f32Ptr(call, a);
+    if (prod(bBatch) === 1) {
+      // one right-hand matrix (weights): a's batch folds into rows, half-width weights stay half-width
+      linearCall(call, prod(batch) * M, N, K, pa, b, false, 0, data.ptr);
+      return result;
+    }
+    const pb = f32Ptr(call, b);
+    const nb = prod(batch);
+    const r = batch.length;
+    const stride = (s: number[], mat: number): number[] => {
+      const out = new Array<number>(r).fill(0);
+      let acc = mat;
+      for (let d = s.length - 1; d >= 0; d--) {
+        out[d + r - s.length] = s[d] === 1 ? 0 : acc;
+        acc *= s[d];
+      }
+      return out;
+    };
+    const sa = stride(aBatch, M * K), sb = stride(bBatch, K * N);
+    const idx = new Array<number>(r).fill(0);
+    const gemm = call.be.km.exports.gorch_gemm;
+    for (let i = 0; i < nb; i++) {
+      let oa = 0, ob = 0;
+      for (let d = 0; d < r; d++) { oa += idx[d] * sa[d]; ob += idx[d] * sb[d]; }
+      gemm(M, N, K, pa + 4 * oa, K, 1, pb + 4 * ob, N, 1, data.ptr + 4 * i * M * N, N, 0);
+      for (let d = r - 1; d >= 0 && ++idx[d] === batch[d]; d--) idx[d] = 0;
+    }
+    return result;
+  });
+
+  registerWasmKernel(KernelName.Linear, ({ inputs }, call) => {
+    const [x, w, bias] = inputs;
+    if (!allFloat32(inputs) || x.shape.length === 0 || w.shape.length !== 2) return null;
+    const K = x.shape[x.shape.length - 1], N = w.shape[0];
+    if (w.shape[1] !== K || (bias && (bias.shape.length !== 1 || bias.shape[0] !== N))) return null;
+    const rows = prod(x.shape) / Math.max(K, 1);
+    const outShape = [...x.shape.slice(0, -1), N];
+    const { data, result } = output(call, outShape);
+    if (data.size === 0) return result;
+    const px = f32Ptr(call, x);
+    const pbias = bias ? f32Ptr(call, bias) : 0;
+    if (K === 0) {
+      const f = call.be.km.f32();
+      for (let i = 0; i < rows; i++) for (let j = 0; j < N; j++) f[(data.ptr >> 2) + i * N + j] = bias ? f[(pbias >> 2) + j] : 0;
+      return result;
+    }
+    linearCall(call, rows, N, K, px, w, true, pbias, data.ptr);
+    return result;
+  });
+}

@@ -1,0 +1,66 @@
+import { getKernel, registerKernel, GorchError, type KernelArgs, type KernelOutput, type TensorInfo } from '@gorch/tensor';
+import { WasmBackend, WasmData } from '../backend';
+import { WeightFormat } from '../wasm_exports';
+
+/** Per-call context of a wasm kernel: the backend and temporaries freed when the kernel returns. */
+export interface WasmCall {
+  be: WasmBackend;
+  temps: WasmData[];
+}
+
+/** A wasm kernel body; returning `null` hands the call to the `'js'` kernel (unsupported dtype, axis…). */
+export type WasmKernelBody = (args: KernelArgs, call: WasmCall) => KernelOutput | null;
+
+/**
+ * Registers `body` as the `'wasm'` kernel `kernelName`. Whatever the body declines runs the JS kernel,
+ * which reads inputs through `WasmBackend.read`, so results differ only by float rounding.
+ */
+export function registerWasmKernel(kernelName: string, body: WasmKernelBody): void {
+  registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const be = args.backend;
+      if (!(be instanceof WasmBackend)) throw new GorchError('E_BACKEND', `${kernelName}: wasm kernel called with backend '${be.name}'`);
+      const call: WasmCall = { be, temps: [] };
+      let out: KernelOutput | null;
+      try {
+        out = body(args, call);
+      } finally {
+        for (const t of call.temps) be.disposeData(t);
+      }
+      if (out !== null) return out;
+      const js = getKernel(kernelName, 'js');
+      if (js === undefined) throw new GorchError('E_NO_KERNEL', `${kernelName}: no wasm path for these inputs and no 'js' kernel`);
+      return js.kernelFunc(args);
+    },
+  });
+}
+
+/** Storage of a kernel input (always a wasm buffer: the engine copies foreign inputs in first). */
+export function storage(call: WasmCall, info: TensorInfo): WasmData {
+  return call.be.data(info.dataId);
+}
+
+/** Pointer to float32 values of `info`, widening half-width storage into a temporary. */
+export function f32Ptr(call: WasmCall, info: TensorInfo): number {
+  const d = storage(call, info);
+  if (d.format === 'float32') return d.ptr;
+  if (d.format === 'int32') throw new GorchError('E_KERNEL', 'f32Ptr: int32 storage');
+  const t = call.be.allocate(d.size, 'float32');
+  call.temps.push(t);
+  call.be.km.exports.gorch_widen(WeightFormat[d.format], d.size, d.ptr, t.ptr);
+  return t.ptr;
+}
+
+/** A fresh float32 output buffer, returned to the engine as the kernel's result. */
+export function output(call: WasmCall, shape: number[]): { data: WasmData; result: KernelOutput } {
+  const size = shape.reduce((p, q) => p * q, 1);
+  const data = call.be.allocate(size, 'float32');
+  return { data, result: { dataId: data, shape, dtype: 'float32' } };
+}
+
+/** True when every input is a float32 tensor (half-width storage included). */
+export function allFloat32(inputs: TensorInfo[]): boolean {
+  return inputs.every((i) => i.dtype === 'float32');
+}

@@ -1,0 +1,177 @@
+// The 'wasm' backend inside @gorch/tensor: each op runs on 'js' and on 'wasm' with the same inputs
+// and must agree within float tolerance (the JS kernels are the reference; they are checked against
+// PyTorch goldens in packages/tensor/test). Also: fallback, storage lifetime, heap growth.
+import * as T from '@gorch/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilities, fromHalfBits, initWasmBackend, storageFormat, toHalfStorage, WasmBackend } from '../src/index';
+import { maxRelErr, numberToBf16, randn, rng } from './reference';
+
+beforeAll(async () => {
+  await initWasmBackend();
+});
+afterAll(() => T.setBackend('js'));
+
+/** Runs `fn` on both backends with fresh inputs built from `data`; returns [js, wasm] values. */
+function onBoth(inputs: { values: Float32Array | Int32Array; shape: number[] }[], fn: (...xs: T.Tensor[]) => T.Tensor): [Float32Array | Int32Array, Float32Array | Int32Array, T.Tensor['shape'][]] {
+  const outs: (Float32Array | Int32Array)[] = [];
+  const shapes: T.Tensor['shape'][] = [];
+  for (const be of ['js', 'wasm']) {
+    T.setBackend(be);
+    const xs = inputs.map((i) => T.tensor(i.values.slice(), { shape: i.shape, dtype: i.values instanceof Int32Array ? 'int32' : 'float32' }));
+    const y = fn(...xs);
+    expect(y.backend.name).toBe(be);
+    outs.push(y.dataSync().slice());
+    shapes.push(y.shape);
+    y.dispose();
+    xs.forEach((x) => x.dispose());
+  }
+  T.setBackend('wasm');
+  return [outs[0], outs[1], shapes];
+}
+
+const r = rng(42);
+const f = (...shape: number[]) => ({ values: randn(shape.reduce((p, q) => p * q, 1), r), shape });
+
+describe('wasm backend', () => {
+  it('is active after init and reports SIMD and why threads are off', () => {
+    expect(T.getBackendName()).toBe('wasm');
+    const c = capabilities();
+    expect(c).toMatchObject({ loaded: true, simd: true, threads: false });
+    expect(c.threadsReason.length).toBeGreaterThan(10);
+  });
+
+  const cases: [string, { values: Float32Array | Int32Array; shape: number[] }[], (...x: T.Tensor[]) => T.Tensor, number][] = [
+    ['add broadcast row', [f(7, 17), f(17)], (a, b) => T.add(a, b), 0],
+    ['sub broadcast column', [f(7, 17), f(7, 1)], (a, b) => T.sub(a, b), 0],
+    ['mul 3-D broadcast', [f(3, 1, 5), f(1, 4, 5)], (a, b) => T.mul(a, b), 0],
+    ['div scalar', [f(129)], (a) => T.div(a, 3), 0],
+    ['maximum', [f(2, 3, 4), f(3, 1)], (a, b) => T.maximum(a, b), 0],
+    ['minimum', [f(17), f(17)], (a, b) => T.minimum(a, b), 0],
+    ['exp', [f(1000)], (a) => T.exp(a), 1e-6],
+    ['tanh', [f(1000)], (a) => T.tanh(a), 1e-5],
+    ['sigmoid', [f(1000)], (a) => T.sigmoid(a), 1e-6],
+    ['relu', [f(33)], (a) => T.relu(a), 0],
+    ['gelu', [f(1000)], (a) => T.gelu(a), 1e-5],
+    ['gelu tanh', [f(1000)], (a) => T.gelu(a, { approximate: 'tanh' }), 1e-5],
+    ['matmul 2-D odd', [f(17, 129), f(129, 7)], (a, b) => T.matmul(a, b), 1e-5],
+    ['matmul batched broadcast', [f(2, 1, 5, 9), f(3, 9, 4)], (a, b) => T.matmul(a, b), 1e-5],
+    ['matmul vector x matrix', [f(129), f(129, 17)], (a, b) => T.matmul(a, b), 1e-5],
+    ['matmul matrix x vector', [f(17, 129), f(129)], (a, b) => T.matmul(a, b), 1e-5],
+    ['matmul one row', [f(1, 300), f(300, 1000)], (a, b) => T.matmul(a, b), 1e-5],
+    ['linear with bias', [f(2, 5, 129), f(17, 129), f(17)], (x, w, b) => T.linear(x, w, b), 1e-5],
+    ['linear one row', [f(1, 768), f(100, 768)], (x, w) => T.linear(x, w), 1e-5],
+    ['softmax last axis', [f(3, 1000)], (x) => T.softmax(T.mul(x, 10), -1), 1e-5],
+    ['softmax axis 0 (falls back)', [f(3, 7)], (x) => T.softmax(x, 0), 1e-6],
+    ['logSoftmax', [f(4, 17)], (x) => T.logSoftmax(x, -1), 1e-5],
+    ['layerNorm', [f(3, 129), f(129), f(129)], (x, w, b) => T.layerNorm(x, 129, w, b), 1e-4],
+    ['embedding gather', [f(50, 17), { values: Int32Array.from([3, 0, 49, 3]), shape: [4] }], (w, i) => T.indexSelect(w, 0, i), 0],
+    ['sum (no wasm kernel: JS fallback)', [f(5, 7)], (x) => T.sum(x, 1), 0],
+    ['int32 add (JS fallback)', [{ values: Int32Array.from([1, 2, 3]), shape: [3] }, { values: Int32Array.from([10, 20, 30]), shape: [3] }], (a, b) => T.add(a, b), 0],
+  ];
+  it.each(cases)('%s matches the js backend', (_name, inputs, fn, tol) => {
+    const [js, wasm, shapes] = onBoth(inputs, fn);
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(wasm.constructor).toBe(js.constructor);
+    if (tol === 0) expect(Array.from(wasm)).toEqual(Array.from(js));
+    else expect(maxRelErr(wasm, js, 1e-3).err).toBeLessThan(tol * 100);
+  });
+
+  it('bad embedding index raises the JS kernel error, not a wasm trap', () => {
+    const w = T.randn([5, 3]);
+    expect(() => T.indexSelect(w, 0, T.tensor([1, 5], { dtype: 'int32' }))).toThrow(T.GorchError);
+    w.dispose();
+  });
+
+  it('storage lives in the wasm heap and survives heap growth', () => {
+    const be = T.getBackend() as WasmBackend;
+    expect(be).toBeInstanceOf(WasmBackend);
+    const a = T.tensor([1, 2, 3]);
+    const before = be.km.heapBytes();
+    const big = T.zeros([Math.ceil(before / 4) + 1024]); // grows the heap, detaching old views
+    expect(be.km.heapBytes()).toBeGreaterThan(before);
+    expect(Array.from(a.dataSync())).toEqual([1, 2, 3]);
+    big.dispose();
+    a.dispose();
+  });
+
+  it('a 100-token decoding loop leaves live tensors, buffers and heap size unchanged', () => {
+    const be = T.getBackend() as WasmBackend;
+    const [V, D] = [97, 64];
+    const wte = T.randn([V, D]);
+    const w1 = T.randn([4 * D, D]), b1 = T.randn([4 * D]), w2 = T.randn([D, 4 * D]);
+    const g = T.ones([D]), bt = T.zeros([D]);
+    let cache = T.zeros([0, D]);
+    let tok = 1;
+    const step = () => {
+      const next = T.tidy(() => {
+        const x = T.indexSelect(wte, 0, [tok]);
+        const h = T.add(x, T.linear(T.gelu(T.linear(T.layerNorm(x, D, g, bt), w1, b1), { approximate: 'tanh' }), w2));
+        const kv = T.cat([cache, h], 0);
+        const att = T.softmax(T.div(T.matmul(h, T.transpose(kv, 0, 1)), Math.sqrt(D)), -1);
+        const ctx = T.matmul(att, kv);
+        const logits = T.matmul(ctx, T.transpose(wte, 0, 1));
+        return { kv, id: T.argmax(logits, -1) };
+      });
+      cache.dispose();
+      cache = next.kv;
+      tok = next.id.dataSync()[0];
+      next.id.dispose();
+    };
+    step(); // warm-up: first allocations size the heap
+    const tensors = T.numTensors(), heap = be.km.heapBytes();
+    for (let i = 0; i < 100; i++) {
+      cache.dispose();
+      cache = T.zeros([0, D]); // fixed-size loop: the cache restarts so memory must not creep
+      step();
+    }
+    expect(T.numTensors()).toBe(tensors);
+    expect(be.km.heapBytes()).toBe(heap);
+    for (const t of [wte, w1, b1, w2, g, bt, cache]) t.dispose();
+  });
+
+  it('async tidy frees wasm storage of intermediates', async () => {
+    const be = T.getBackend() as WasmBackend;
+    const n0 = be.numDataIds();
+    const kept = await T.tidy(async () => {
+      const a = T.randn([10, 10]);
+      await new Promise((res) => setTimeout(res, 1));
+      return T.exp(T.matmul(a, a));
+    });
+    expect(be.numDataIds()).toBe(n0 + 1);
+    kept.dispose();
+    expect(be.numDataIds()).toBe(n0);
+  });
+
+  it('bf16 / f16 weight storage halves memory and matches float32 on rounded weights', () => {
+    const be = T.getBackend() as WasmBackend;
+    for (const format of ['bfloat16', 'float16'] as const) {
+      const W = T.randn([300, 768]);
+      const x = T.randn([1, 768]);
+      const bytes0 = be.memory().numBytes;
+      const Wh = toHalfStorage(W, format);
+      expect(storageFormat(Wh)).toBe(format);
+      expect(be.memory().numBytes - bytes0).toBe(300 * 768 * 2);
+      const rounded = T.tensor(Wh.dataSync(), { shape: [300, 768] }); // read() widens exactly
+      if (format === 'bfloat16') {
+        const w = W.dataSync(), h = rounded.dataSync();
+        for (let i = 0; i < 50; i++) expect(Math.abs(h[i] - w[i])).toBeLessThanOrEqual(Math.abs(w[i]) * 2 ** -8);
+      }
+      for (const rows of [1, 3, 20]) {
+        const xr = T.randn([rows, 768]);
+        const want = T.linear(xr, rounded).dataSync();
+        const got = T.linear(xr, Wh).dataSync();
+        expect(maxRelErr(got, want, 0.1).err, `${format} rows=${rows}`).toBeLessThan(1e-4);
+        xr.dispose();
+      }
+      for (const t of [W, x, Wh, rounded]) t.dispose();
+    }
+  });
+
+  it('fromHalfBits wraps checkpoint bits without widening', () => {
+    const vals = [1, -2.5, 0.15625, 3e38];
+    const t = fromHalfBits(Uint16Array.from(vals, numberToBf16), [2, 2], 'bfloat16');
+    expect(storageFormat(t)).toBe('bfloat16');
+    expect(Array.from(t.dataSync())).toEqual([1, -2.5, 0.15625, new Float32Array(new Uint32Array([numberToBf16(3e38) << 16]).buffer)[0]]);
+    t.dispose();
+  });
+});
