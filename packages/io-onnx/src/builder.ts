@@ -102,6 +102,13 @@ export class ONNXModelBuilder {
     return name;
   }
 
+  /** Adds an initializer under a fresh name `${hint}_${n}` and returns the name. */
+  constant(hint: string, t: BuilderTensor): string {
+    const name = this.fresh(hint);
+    this.initializers.push(tensorProto(name, t));
+    return name;
+  }
+
   /** Adds a node; returns its output names (fresh ones unless `outputs` names them). */
   node(opType: string, inputs: readonly string[], attributes: Record<string, BuilderAttribute> = {}, outputs: number | readonly string[] = 1): string[] {
     const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase())) : outputs.map((o) => this.claim(o));

@@ -12,3 +12,6 @@ export { onnxTensorToTensor, onnxTensorValues, onnxTensors, int64ToInt32 } from 
 export { onnxToStateDict, type GPT2ShapeConfig, type ONNXStateDict, type StateDictTensor } from './state_dict';
 export { ONNXModelBuilder, float, type BuilderAttribute, type BuilderDim, type BuilderOptions, type BuilderTensor } from './builder';
 export { writeFileAtomic } from './write_file';
+export { sequentialToONNXBytes, exportSequentialToONNX, linearToONNXBytes, exportLinearToONNX, BATCH_DIM } from './export_sequential';
+export { importSequential } from './import_sequential';
+export { identifyActivation, erf } from './elementwise_probe';
