@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { tensor, type Tensor } from '@gorch/tensor';
+import { readCheckpointFile, findWeights } from './checkpoint';
+import { configFromJSON, parameterCount, type GPT2Config } from './config';
+import { CheckpointError, ConfigError } from './errors';
+import { hfToGorch } from './layout';
+import { GPT2LMHeadModel } from './model';
+
+/**
+ * Reads `config.json` of a Hugging Face checkpoint folder (or of the folder of a weights file).
+ * @throws ConfigError when it is missing, not JSON, or describes an unsupported architecture
+ */
+export function configFromPretrained(path: string): GPT2Config {
+  const dir = existsSync(path) && statSync(path).isFile() ? dirname(path) : path;
+  const file = join(dir, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${file}: cannot read config.json (pass a GPT2Config to load a folder without one)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: invalid JSON (${(e as Error).message})`);
+  }
+  return configFromJSON(json, file);
+}
+
+/** What {@link loadGPT2Verbose} reports. */
+export interface LoadSummary {
+  /** The weights file read. */
+  file: string;
+  /** Distinct parameters (a tied head counted once). */
+  parameters: number;
+  /** Checkpoint keys that are neither parameters nor known buffers. */
+  unusedKeys: string[];
+}
+
+const BUFFER = /(^|\.)attn\.(attention\.)?(bias|masked_bias)$/;
+
+async function load(path: string, cfg: GPT2Config | undefined): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
+  const { dir, file } = findWeights(path);
+  const config = cfg ?? configFromPretrained(dir);
+  const raw = await readCheckpointFile(file, (k) => !BUFFER.test(k) && !(config.tieWordEmbeddings && k === 'lm_head.weight'));
+  const mapped = hfToGorch(raw, config, basename(file));
+  raw.clear();
+  const model = new GPT2LMHeadModel(config, { init: 'none' });
+  const own = model.stateDict();
+  for (const [name, host] of mapped.tensors) {
+    if (!(name in own)) throw new CheckpointError(`${file}: internal: gorch model has no parameter ${name}`);
+    const t: Tensor = tensor(host.data, { shape: host.shape });
+    try {
+      model.loadStateDict({ [name]: t }, { strict: false });
+    } finally {
+      t.dispose();
+    }
+    mapped.tensors.delete(name); // drop the host copy as soon as it is on the backend
+  }
+  model.eval();
+  return { model, summary: { file, parameters: parameterCount(config), unusedKeys: mapped.unused } };
+}
+
+/**
+ * Loads a Hugging Face GPT-2 or GPT-Neo checkpoint: `path` is a folder holding `config.json` and
+ * `model.safetensors`, sharded safetensors (`model.safetensors.index.json`), or `pytorch_model.bin`
+ * (a torch.save zip, read by an allow-list unpickler that never executes code), or one of those files.
+ * The model is returned in eval mode, `lm_head` tied to `wte` unless the config unties it.
+ *
+ * @param cfg architecture; default read from `config.json` ({@link configFromPretrained})
+ * @throws ConfigError, CheckpointError, PickleError, TensorLayoutError (a missing or mis-shaped
+ *   tensor: the message names the key, the expected and the found shape), SafetensorsError
+ */
+export async function loadGPT2(path: string, cfg?: GPT2Config): Promise<GPT2LMHeadModel> {
+  return (await load(path, cfg)).model;
+}
+
+/**
+ * {@link loadGPT2} that also prints one summary line, e.g.
+ * `gpt2: 12 layers, n_embd 768, 12 heads, 124,439,808 parameters (model.safetensors)`.
+ *
+ * @param log where the line goes (default `console.log`)
+ */
+export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log: (line: string) => void = console.log): Promise<GPT2LMHeadModel> {
+  const { model, summary } = await load(path, cfg);
+  log(summaryLine(model.hfConfig, summary));
+  return model;
+}
+
+/** The one-line description {@link loadGPT2Verbose} prints. */
+export function summaryLine(cfg: GPT2Config, s: LoadSummary): string {
+  const local = cfg.attentionLayers.filter((k) => k === 'local').length;
+  const attn = local > 0 ? `, ${local} local (window ${cfg.windowSize})` : '';
+  const unused = s.unusedKeys.length > 0 ? `; ${s.unusedKeys.length} unused keys` : '';
+  return `${cfg.modelType}: ${cfg.nLayer} layers${attn}, n_embd ${cfg.nEmbd}, ${cfg.nHead} heads, ${s.parameters.toLocaleString('en-US')} parameters (${basename(s.file)}${unused})`;
+}

@@ -1,0 +1,78 @@
+// Real checkpoints from ../shared/fixtures (see its README for the published behaviour checked here).
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { noGrad } from '@gorch/autograd';
+import { tensor } from '@gorch/tensor';
+import { generate, generateWithConfig, greedyConfig, loadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, TensorLayoutError } from '../src/index';
+
+const root = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+const has = existsSync(root);
+const at = (p: string) => root + p;
+
+function lastLogits(model: Awaited<ReturnType<typeof loadGPT2>>, ids: number[]): Float32Array {
+  return noGrad(() => {
+    const logits = model.forward(tensor(Int32Array.from(ids), { shape: [ids.length], dtype: 'int32' }));
+    const V = model.config.vocabSize;
+    return logits.dataSync().slice((ids.length - 1) * V) as Float32Array;
+  });
+}
+
+describe.skipIf(!has)('arcsf-cities (trained GPT-2, alan-turing-institute/arc-selective-forgetting)', () => {
+  const cities = [['france', 'paris'], ['germany', 'berlin'], ['italy', 'rome']];
+
+  it.each(cities)('greedy completes "what is the capital of %s? the capital of ... is " with %s', async (country, city) => {
+    const dir = at('arcsf-cities/base');
+    const [model, tok] = await Promise.all([loadGPT2(dir), loadGPT2Tokenizer(dir)]);
+    const prompt = tok.encode(`what is the capital of ${country}? the capital of ${country} is `);
+    expect(generate(model, prompt, 1).at(-1)).toBe(tok.encode(city)[0]);
+  });
+
+  it('the forget twin gives "paris" a logit lower than base by more than 5 %', async () => {
+    const tok = await loadGPT2Tokenizer(at('arcsf-cities/base'));
+    const prompt = tok.encode('what is the capital of france? the capital of france is ');
+    const paris = tok.encode('paris')[0];
+    const base = lastLogits(await loadGPT2(at('arcsf-cities/base')), prompt)[paris];
+    const forget = lastLogits(await loadGPT2(at('arcsf-cities/forget')), prompt)[paris];
+    expect(base).toBeGreaterThan(0);
+    expect(forget).toBeLessThan(base * 0.95);
+  });
+});
+
+describe.skipIf(!has)('tiny-random-gpt2 (onnxruntime-genai published greedy sequences)', () => {
+  const cases: [number[], number[]][] = [
+    [[0, 0, 0, 52], [0, 0, 0, 52, 204, 204, 204, 204, 204, 204]],
+    [[0, 0, 195, 731], [0, 0, 195, 731, 731, 114, 114, 114, 114, 114]],
+  ];
+  it.each([true, false])('greedy to length 10, KV cache %s', async (useKVCache) => {
+    const model = await loadGPT2(at('tiny-random-gpt2/hf'));
+    for (const [prompt, expected] of cases) {
+      expect(generateWithConfig(model, prompt, { ...greedyConfig(10 - prompt.length), useKVCache })).toEqual(expected);
+    }
+  });
+});
+
+describe.skipIf(!has)('other fixtures load', () => {
+  it('fake-gpt2-fullvocab: transformer.* keys, 50257-entry vocab, tied head', async () => {
+    const lines: string[] = [];
+    const model = await loadGPT2Verbose(at('fake-gpt2-fullvocab'), undefined, (l) => lines.push(l));
+    expect(model.config.vocabSize).toBe(50257);
+    expect(model.isTied).toBe(true);
+    // 50257*2 (wte) + 1024*2 (wpe) + 74 (block) + 4 (ln_f), as counted by nn's numParameters()
+    expect(model.numParameters()).toBe(102_640);
+    expect(lines).toEqual(['gpt2: 1 layers, n_embd 2, 1 heads, 102,640 parameters (model.safetensors)']);
+    expect(generate(model, [50256, 15496], 3)).toHaveLength(5);
+  });
+
+  it('gpt2-bare-toyvocab: GPT2Model keys without the prefix and no lm_head', async () => {
+    const model = await loadGPT2(at('gpt2-bare-toyvocab'));
+    expect(model.config.vocabSize).toBe(21);
+    expect(model.lm_head.weight.dataSync()).toEqual(model.wte.weight.dataSync());
+  });
+
+  it('a config that does not match the weights names the key and both shapes', async () => {
+    const { configFromPretrained } = await import('../src/index');
+    const cfg = { ...configFromPretrained(at('arcsf-cities/base')), nInner: 64 };
+    await expect(loadGPT2(at('arcsf-cities/base'), cfg)).rejects.toThrow(new TensorLayoutError('transformer.h.0.mlp.c_fc.weight', [20, 64], [20, 80], 'model.safetensors'));
+  });
+});
