@@ -1,6 +1,6 @@
 import { findBackend, getBackend, registerBackend, type Backend, type DataId } from './backend';
 import type { DType, TypedArray } from './dtype';
-import { GorchError } from './errors';
+import { DtypeError, GorchError, ShapeError } from './errors';
 import { jsKernels } from './kernels/index';
 import { JsBackend } from './js_backend';
 import { getKernel, registerKernel, type KernelOutput, type TensorInfo } from './kernel_registry';
@@ -201,6 +201,33 @@ export class Engine {
       this.data.delete(t.dataId);
       entry.backend.disposeData(t.dataId);
     }
+  }
+
+  /**
+   * Gives `target` the values of `source` while keeping the `target` object (tfjs `Variable.assign`,
+   * torch `param.copy_` under no_grad): target then shares source's storage and releases its own when
+   * nothing else shares it. Optimizers and state-dict loading use it, so modules, optimizers and tied
+   * weights holding `target` all see the new values on every backend. Views made from `target` earlier
+   * keep the old values. Not recorded by autograd. Throws ShapeError / DtypeError on a mismatch and
+   * `E_DISPOSED` for a disposed tensor.
+   */
+  assign(target: Tensor, source: Tensor): void {
+    for (const t of [target, source]) {
+      if (t.isDisposed) throw new GorchError('E_DISPOSED', `assign: tensor #${t.id} ${JSON.stringify(t.shape)} was disposed`);
+    }
+    if (target.shape.length !== source.shape.length || target.shape.some((d, i) => d !== source.shape[i])) {
+      throw new ShapeError(`assign: source shape ${JSON.stringify(source.shape)} differs from target shape ${JSON.stringify(target.shape)}`);
+    }
+    if (target.dtype !== source.dtype) throw new DtypeError(`assign: source dtype ${source.dtype} differs from target dtype ${target.dtype}`);
+    if (target.dataId === source.dataId) return;
+    this.data.get(source.dataId)!.refs++;
+    const old = this.data.get(target.dataId);
+    if (old && --old.refs === 0) {
+      this.data.delete(target.dataId);
+      old.backend.disposeData(target.dataId);
+    }
+    target.dataId = source.dataId;
+    target.backend = source.backend;
   }
 
   private track(dataId: DataId, backend: Backend, shape: Shape, dtype: DType): Tensor {

@@ -35,10 +35,13 @@ export type NestedArray = number | NestedArray[];
 export class Tensor {
   /** Unique id (creation order). */
   readonly id: number;
-  /** Storage handle inside {@link Tensor.backend}; views created by `reshape` share it. */
-  readonly dataId: DataId;
-  /** Backend that owns the storage. */
-  readonly backend: Backend;
+  /**
+   * Storage handle inside {@link Tensor.backend}; views created by `reshape` share it. Only
+   * `engine.assign` replaces it (in-place parameter updates); treat it as read-only.
+   */
+  dataId: DataId;
+  /** Backend that owns the storage (replaced only together with `dataId` by `engine.assign`). */
+  backend: Backend;
   /** Sizes, outermost first. `[]` for a scalar. */
   readonly shape: Shape;
   /** Element type. */
