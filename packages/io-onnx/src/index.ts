@@ -15,3 +15,4 @@ export { writeFileAtomic } from './write_file';
 export { sequentialToONNXBytes, exportSequentialToONNX, linearToONNXBytes, exportLinearToONNX, BATCH_DIM } from './export_sequential';
 export { importSequential } from './import_sequential';
 export { identifyActivation, erf } from './elementwise_probe';
+export { gptToONNXBytes, exportGPTToONNX } from './export_gpt';
