@@ -53,11 +53,13 @@ EXPORT void gorch_log_softmax(int rows, int n, const float *x, float *out, float
       for (int i = 0; i < n; i++) out[i] = NAN;
       continue;
     }
-    float shift = m + logf(exp_shift_sum(n, x, m, scratch));
-    f4 sh = f4_splat(shift);
+    /* (x - max) - log(sum), in that order: folding max + log(sum) first loses the small term
+     * when |max| is large (logits of 1e4 have an ulp of 1e-3) */
+    float ls = logf(exp_shift_sum(n, x, m, scratch));
+    f4 mv = f4_splat(m), lv = f4_splat(ls);
     int i = 0;
-    for (; i + 4 <= n; i += 4) f4_store(out + i, f4_load(x + i) - sh);
-    for (; i < n; i++) out[i] = x[i] - shift;
+    for (; i + 4 <= n; i += 4) f4_store(out + i, (f4_load(x + i) - mv) - lv);
+    for (; i < n; i++) out[i] = (x[i] - m) - ls;
   }
 }
 
