@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Runs @gorch/tensor's own test files (same bodies, same PyTorch goldens) with the 'wasm' backend
 // registered: those suites iterate over every registered backend, so each case runs on 'js' and 'wasm'.
 import { initWasmBackend } from '../src/index';
