@@ -57,14 +57,18 @@ export async function saveModelWeights(path: string, params: Module, nameMap?: N
 /**
  * Loads parameters from a safetensors file into a module, in place (the parameter tensors stay the
  * same objects, so an optimizer holding them keeps working). `nameMap` maps parameter names to file
- * keys (default identity); a parameter absent from the table is left unchanged.
+ * keys (default identity); a parameter absent from the table is left unchanged, and a tensor
+ * shared under two names (a tied head) is read under its first name only.
  * @throws CheckpointError naming a key the file lacks; nn's StateDictError for a shape mismatch
  */
 export async function loadModelWeights(path: string, params: Module, nameMap?: NameMap): Promise<void> {
   const reader = await openSafetensors(path);
   try {
     const state = params.stateDict();
+    const seen = new Set<Tensor>();
     for (const [name, key] of mapped(Object.keys(state), nameMap)) {
+      if (seen.has(state[name])) continue; // a tied tensor is read once, under its first name
+      seen.add(state[name]);
       if (!reader.has(key)) throw new CheckpointError(`${path}: no tensor "${key}" for parameter ${name}`);
       const src = await reader.get(key, { toFloat32: true });
       const t = tensor(src.data as Float32Array, { shape: src.shape, dtype: state[name].dtype });
