@@ -11,8 +11,9 @@ export interface BackwardOptions {
 /**
  * Reverse-mode differentiation (PyTorch `Tensor.backward`): computes d(output)/d(leaf), weighted by
  * `gradient` (default: 1 for a one-element output), for every leaf tensor with `requiresGrad` reached
- * from `output`, and ADDS it to the leaf's `.grad` (accumulation across calls, as in PyTorch; the old
- * `.grad` tensor is disposed and replaced). Non-leaf tensors get no `.grad`.
+ * from `output`, and ADDS it to the leaf's `.grad` (accumulation across calls, as in PyTorch: an
+ * existing `.grad` tensor keeps its identity and receives the sum via `engine.assign`). Non-leaf
+ * tensors get no `.grad`.
  *
  * Nodes run in reverse topological order; gradients are computed with tensor ops while recording is
  * off (no double backward), temporaries are disposed as soon as they are consumed, and the new
@@ -142,11 +143,15 @@ function run(output: Tensor, gradient: Tensor | undefined): void {
     // immutable, so sharing storage is safe and costs no copy).
     const own = store.refCount(g) > 1 ? handle(g) : g;
     const old = t.grad;
-    const next = old !== null && !old.isDisposed ? add(old, own) : own;
-    engine.keep(next);
-    if (next !== own && own !== g) own.dispose();
-    t.grad = next;
-    if (old !== null && old !== next) old.dispose();
+    if (old !== null && !old.isDisposed) {
+      // In-place accumulation (PyTorch's `grad += g`): the .grad object an optimizer holds stays valid.
+      const total = add(old, own);
+      engine.assign(old, total);
+      total.dispose();
+      if (own !== g) own.dispose();
+    } else {
+      t.grad = engine.keep(own);
+    }
   }
   // Whatever gradients remain unkept (intermediates, `g` summed into an old .grad) are freed by the
   // enclosing tidy in `backward`.

@@ -48,7 +48,9 @@ describe.each(g.registeredBackends())('backward on backend %s', (backend) => {
     const a = leaf([1, 2]);
     const b = g.tensor([3, 4]);
     backward(g.mul(a, b), g.ones([2]));
+    const first = a.grad;
     backward(g.mul(a, b), g.ones([2]));
+    expect(a.grad).toBe(first); // accumulated in place, like PyTorch's grad += g
     expect(values(a.grad)).toEqual([6, 8]);
     expect(b.grad).toBeNull();
   });
