@@ -1,7 +1,6 @@
 // loadONNX: read a model file and the external data files next to it (Node only).
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ONNXError } from './errors';
+import { nodeFs, nodePath } from './node_builtins';
 import type { ONNXFile } from './onnx_file';
 import { parseONNX } from './parse';
 import type { ExternalDataReader } from './tensor_data';
@@ -13,6 +12,8 @@ import type { ExternalDataReader } from './tensor_data';
  */
 export function externalDataReader(baseDir: string): ExternalDataReader {
   return (location, offset, length, tensorName) => {
+    const { closeSync, fstatSync, openSync, readSync } = nodeFs('external data');
+    const { isAbsolute, relative, resolve } = nodePath('external data');
     const path = resolve(baseDir, location);
     const rel = relative(resolve(baseDir), path);
     if (isAbsolute(location) || rel.startsWith('..') || isAbsolute(rel)) {
@@ -50,6 +51,8 @@ export function externalDataReader(baseDir: string): ExternalDataReader {
  * cannot be read, and every error of parseONNX naming `path`.
  */
 export function loadONNX(path: string): ONNXFile {
+  const { readFileSync } = nodeFs('loadONNX');
+  const { dirname } = nodePath('loadONNX');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
