@@ -24,3 +24,4 @@ export type { PickleGlobal, UnpickleOptions } from './pickle';
 export { readTorchZip } from './torch_zip';
 export { gorchParamSpecs, gorchToHF, hfToGorch } from './layout';
 export type { MappedCheckpoint, ParamSpec } from './layout';
+export { downloadGPT2, DownloadError, hubCacheDir, RepoCache, type DownloadErrorCode, type DownloadOptions, type FileProgress, type FileStatus } from './download/index';

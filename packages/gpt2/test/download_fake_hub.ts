@@ -49,7 +49,7 @@ export class FakeHub {
   repos = new Map<string, Map<string, HubFile>>();
   /** Token the hub demands (401 without it) when set. */
   requiredToken: string | undefined;
-  /** Fault applied to the next `faultCount` CDN GETs. */
+  /** Fault applied to the next `faultCount` CDN GETs (the LFS weights). */
   fault: Fault = 'none';
   faultCount = 0;
   /** Custom header overrides for HEAD answers (e.g. a hostile ETag). */
@@ -115,7 +115,7 @@ export class FakeHub {
         .end();
     }
     const headers = { 'X-Repo-Commit': COMMIT, ETag: this.etagOverride ?? `"${gitBlobSha1(f.content)}"` };
-    this.serveBytes(req, res, f.content, headers);
+    this.serveBytes(req, res, f.content, headers, false);
   }
 
   private onCdn(req: IncomingMessage, res: ServerResponse): void {
@@ -123,10 +123,10 @@ export class FakeHub {
     const m = /^\/cdn\/([0-9a-f]{64})$/.exec(req.url ?? '');
     const content = m ? this.byHash.get(m[1]) : undefined;
     if (content === undefined) return void res.writeHead(404).end();
-    this.serveBytes(req, res, content, {});
+    this.serveBytes(req, res, content, {}, true);
   }
 
-  private serveBytes(req: IncomingMessage, res: ServerResponse, content: Buffer, headers: Record<string, string>): void {
+  private serveBytes(req: IncomingMessage, res: ServerResponse, content: Buffer, headers: Record<string, string>, faultable: boolean): void {
     const start = parseRange(req.headers.range, content.length);
     const body = content.subarray(start);
     const status = req.headers.range ? 206 : 200;
@@ -135,7 +135,7 @@ export class FakeHub {
     res.writeHead(status, h);
     if (req.method === 'HEAD') return void res.end();
     let fault: Fault = 'none';
-    if (this.faultCount > 0) {
+    if (faultable && this.faultCount > 0) {
       this.faultCount--;
       fault = this.fault;
     }

@@ -87,6 +87,23 @@ export class RepoCache {
     return pointer;
   }
 
+  /** Marks `file` as absent from the repository at `commit` (`.no_exist/<commit>/<file>`, as huggingface_hub does). */
+  markAbsent(commit: string, file: string): void {
+    const marker = this.noExistPath(commit, file);
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+  }
+
+  /** True when an earlier answer said `file` does not exist at `commit`. */
+  knownAbsent(commit: string, file: string): boolean {
+    return existsSync(this.noExistPath(commit, file));
+  }
+
+  private noExistPath(commit: string, file: string): string {
+    this.pointerPath(commit, file); // validates both
+    return join(this.dir, '.no_exist', commit, ...file.split('/'));
+  }
+
   /** The snapshot file of `file` at `commit` if it is there and resolves to existing bytes. */
   cached(commit: string, file: string): string | undefined {
     const pointer = this.pointerPath(commit, file);

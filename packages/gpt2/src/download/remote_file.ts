@@ -32,10 +32,13 @@ export function resolveUrl(endpoint: string, repoId: string, revision: string, f
   return `${endpoint}/${repoId}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** Request headers: no compression (sizes must match), a user agent, the token when there is one. */
-export function hubHeaders(access: HubAccess): Record<string, string> {
+/**
+ * Request headers for `url`: no compression (sizes must match), a user agent, and the token only
+ * when `url` is on the Hub's own host (never sent to the CDN an LFS file redirects to).
+ */
+export function hubHeaders(access: HubAccess, url: string): Record<string, string> {
   const h: Record<string, string> = { 'Accept-Encoding': 'identity', 'User-Agent': `gorch/0.1.0; node/${process.versions.node}` };
-  if (access.token) h.Authorization = `Bearer ${access.token}`;
+  if (access.token && new URL(url).host === new URL(access.endpoint).host) h.Authorization = `Bearer ${access.token}`;
   return h;
 }
 
@@ -70,7 +73,7 @@ export function statusError(res: HttpResponse, repoId: string, file: string, rev
  */
 export async function headRemoteFile(access: HubAccess, repoId: string, revision: string, file: string): Promise<RemoteFile> {
   const url = resolveUrl(access.endpoint, repoId, revision, file);
-  const res = await requestFollowing('HEAD', url, { headers: hubHeaders(access), timeoutMs: access.timeoutMs, signal: access.signal }, (_from, _to, location) => location.startsWith('/') && !location.startsWith('//'));
+  const res = await requestFollowing('HEAD', url, { headers: hubHeaders(access, url), timeoutMs: access.timeoutMs, signal: access.signal }, (_from, _to, location) => location.startsWith('/') && !location.startsWith('//'));
   if (res.status >= 400) throw statusError(res, repoId, file, revision);
   res.body.resume();
   const isRedirect = res.status >= 300 && res.status < 400;

@@ -50,33 +50,41 @@ function offlineMissing(o: StoreOptions, file: string, where: string): DownloadE
  */
 export class CacheStore implements FileStore {
   private commit: string | undefined;
+  /** Set after a network failure: the remaining files come from the cache only. */
+  private unreachable: DownloadError | undefined;
   constructor(private readonly cache: RepoCache, private readonly o: StoreOptions) {
     if (isCommitHash(o.revision)) this.commit = o.revision;
   }
 
-  private useLocal(file: string, optional: boolean, cause?: DownloadError): string | undefined {
+  private useLocal(file: string, optional: boolean): string | undefined {
     this.commit ??= this.cache.readRef(this.o.revision);
     const path = this.commit === undefined ? undefined : this.cache.cached(this.commit, file);
     if (path !== undefined) {
       this.o.onFile?.(file, 'cached');
       return path;
     }
-    if (cause) throw cause;
-    if (optional) return undefined;
+    if (optional && this.commit !== undefined) {
+      this.o.onFile?.(file, 'absent');
+      return undefined;
+    }
+    if (this.unreachable) throw this.unreachable;
     throw offlineMissing(this.o, file, this.cache.dir);
   }
 
   async get(file: string, optional: boolean): Promise<string | undefined> {
-    if (this.commit !== undefined && this.cache.cached(this.commit, file) !== undefined) return this.useLocal(file, optional);
-    if (this.o.offline) return this.useLocal(file, optional);
+    const known = this.commit !== undefined && (this.cache.cached(this.commit, file) !== undefined || this.cache.knownAbsent(this.commit, file));
+    if (known || this.o.offline || this.unreachable) return this.useLocal(file, optional);
     let remote: RemoteFile | undefined;
     try {
       remote = await head(this.o, this.commit ?? this.o.revision, file, optional);
     } catch (e) {
-      if (e instanceof DownloadError && OFFLINE_OK.has(e.code)) return this.useLocal(file, optional, e);
-      throw e;
+      if (!(e instanceof DownloadError && OFFLINE_OK.has(e.code))) throw e;
+      this.unreachable = e;
+      return this.useLocal(file, optional);
     }
     if (remote === undefined) {
+      this.commit ??= this.cache.readRef(this.o.revision);
+      if (this.commit !== undefined) this.cache.markAbsent(this.commit, file);
       this.o.onFile?.(file, 'absent');
       return undefined;
     }

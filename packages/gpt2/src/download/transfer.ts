@@ -41,7 +41,7 @@ async function attempt(remote: RemoteFile, partial: string, opts: TransferOption
     have = 0;
   }
   if (remote.size !== undefined && have === remote.size) return;
-  const headers = hubHeaders(opts);
+  const headers = hubHeaders(opts, remote.downloadUrl);
   if (have > 0) headers.Range = `bytes=${have}-`;
   const res = await requestFollowing('GET', remote.downloadUrl, { headers, timeoutMs: opts.timeoutMs, signal: opts.signal });
   if (res.status === 416 && remote.size === undefined && have > 0) {
