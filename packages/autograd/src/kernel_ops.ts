@@ -11,7 +11,7 @@ export const permute = (x: Tensor, perm: number[]): Tensor => engine.runKernel(K
 /** Contiguous copy of `x` broadcast to `shape`. */
 export const broadcastTo = (x: Tensor, shape: Shape): Tensor => engine.runKernel(KernelName.BroadcastTo, [x], { shape: [...shape] });
 /** torch.matmul semantics (1-D..4-D, batch dims broadcast). */
-export const matmul = (a: Tensor, b: Tensor): Tensor => engine.runKernel(KernelName.MatMul, [a, b], {});
+export { matmul } from '@gorch/tensor';
 /** `x` with rows of `source` added at `index` along `axis` (torch.index_add). */
 export const indexAdd = (x: Tensor, index: Tensor, source: Tensor, axis: number): Tensor => engine.runKernel(KernelName.IndexAdd, [x, index, source], { axis });
 /** `x` with `source` scatter-added at `index` along `axis` (torch.scatter_add). */

@@ -177,3 +177,15 @@ describe('gradient registry', () => {
     expect(kernels.filter((k) => !registeredGradients().includes(k))).toEqual([]);
   });
 });
+
+describe('shapes beyond the golden cases', () => {
+  it('linear with a 1-D input: dx = dy·W, dW = dy ⊗ x, db = dy', () => {
+    const x = leaf([1, 2]);
+    const w = leaf([1, 0, 0, 1, 1, 1], [3, 2]);
+    const b = leaf([0, 0, 0]);
+    backward(g.linear(x, w, b), g.tensor([1, 2, 3]));
+    expect(values(x.grad)).toEqual([1 + 3, 2 + 3]);
+    expect(values(w.grad)).toEqual([1, 2, 2, 4, 3, 6]);
+    expect(values(b.grad)).toEqual([1, 2, 3]);
+  });
+});
