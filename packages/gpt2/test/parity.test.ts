@@ -32,6 +32,13 @@ describe.each(['gpt2', 'gpt_neo'] as const)('%s', (kind) => {
     expectClose(logitsOf(logits), g.logits, 'logits');
   });
 
+  it.skipIf(kind !== 'gpt2').each(['model.safetensors.index.json', 'pytorch_model.bin.index.json'])('sharded checkpoint (%s) gives the same logits', async (index) => {
+    const model = await loadGPT2(fileURLToPath(new URL(`${g.dir}-sharded/${index}`, golden)));
+    const ids: number[] = g.tokens.slice(0, -1);
+    const logits = noGrad(() => model.forward(tensor(Int32Array.from(ids), { shape: [ids.length], dtype: 'int32' })));
+    expectClose(logitsOf(logits), g.logits, 'logits');
+  });
+
   it('incremental logits with the KV cache equal the full forward (local window included)', async () => {
     const model = await loadGPT2(dir);
     const ids: number[] = g.tokens.slice(0, -1);
