@@ -163,7 +163,9 @@ describe('wasm backend', () => {
         expect(maxRelErr(got, want, 0.1).err, `${format} rows=${rows}`).toBeLessThan(1e-4);
         xr.dispose();
       }
-      for (const t of [W, x, Wh, rounded]) t.dispose();
+      const ids = T.tensor([3, 0, 299], { dtype: 'int32' });
+      expect(Array.from(T.indexSelect(Wh, 0, ids).dataSync())).toEqual(Array.from(T.indexSelect(rounded, 0, ids).dataSync()));
+      for (const t of [W, x, Wh, rounded, ids]) t.dispose();
     }
   });
 

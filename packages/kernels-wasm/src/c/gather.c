@@ -8,3 +8,13 @@ EXPORT int gorch_embedding(int n, const int32_t *idx, int V, int D, const float 
   for (int i = 0; i < n; i++) memcpy(out + (size_t)i * D, table + (size_t)idx[i] * D, sizeof(float) * (size_t)D);
   return -1;
 }
+
+void gorch_widen(int fmt, int n, const uint16_t *src, float *dst);
+
+/* The same lookup from a bfloat16 / float16 table (fmt 1 / 2): only the selected rows are widened. */
+EXPORT int gorch_embedding_half(int n, const int32_t *idx, int V, int D, int fmt, const uint16_t *table, float *out) {
+  for (int i = 0; i < n; i++)
+    if (idx[i] < 0 || idx[i] >= V) return i;
+  for (int i = 0; i < n; i++) gorch_widen(fmt, D, table + (size_t)idx[i] * D, out + (size_t)i * D);
+  return -1;
+}

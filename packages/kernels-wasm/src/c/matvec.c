@@ -6,6 +6,10 @@
  * halves the bytes streamed from memory. Accumulation is always float32. */
 #include "simd.h"
 
+#ifndef VECMAT_NB
+#define VECMAT_NB 16384
+#endif
+
 #define LOAD_f32(p) f4_load(p)
 #define LOAD_bf16(p) f4_load_bf16(p)
 #define LOAD_f16(p) f4_load_f16(p)
@@ -45,7 +49,7 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
     }                                                                                              \
   }                                                                                                \
   EXPORT void gorch_vecmat_##T(int K, int N, const float *x, const W_T *W, float *y, int accumulate) { \
-    enum { NB = 1024 };                                                                            \
+    enum { NB = VECMAT_NB };                                                                          \
     for (int j0 = 0; j0 < N; j0 += NB) {                                                           \
       int nb = N - j0 < NB ? N - j0 : NB;                                                          \
       float *yb = y + j0;                                                                          \

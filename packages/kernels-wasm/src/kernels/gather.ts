@@ -1,5 +1,6 @@
 import { KernelName } from '@gorch/tensor';
-import { f32Ptr, output, registerWasmKernel, storage } from './register';
+import { WeightFormat } from '../wasm_exports';
+import { output, registerWasmKernel, storage } from './register';
 
 /** IndexSelect along axis 0 of a float32 table is an embedding lookup (`wte[input_ids]`). */
 export function registerGather(): void {
@@ -11,11 +12,15 @@ export function registerGather(): void {
     const V = x.shape[0];
     const D = x.shape.slice(1).reduce((p, q) => p * q, 1);
     const n = index.shape[0];
-    const px = f32Ptr(call, x);
+    const table = storage(call, x);
     const idx = storage(call, index);
     const { data, result } = output(call, [n, ...x.shape.slice(1)]);
     if (data.size === 0) return result;
-    const bad = call.be.km.exports.gorch_embedding(n, idx.ptr, V, D, px, data.ptr);
+    const e = call.be.km.exports;
+    // half-width tables (tied wte / lm_head in bf16) widen only the looked-up rows
+    const bad = table.format === 'float32'
+      ? e.gorch_embedding(n, idx.ptr, V, D, table.ptr, data.ptr)
+      : e.gorch_embedding_half(n, idx.ptr, V, D, WeightFormat[table.format as 'bfloat16' | 'float16'], table.ptr, data.ptr);
     if (bad >= 0) {
       call.be.disposeData(data); // the JS kernel raises the IndexError naming the index
       return null;
