@@ -16,3 +16,4 @@ export { sequentialToONNXBytes, exportSequentialToONNX, linearToONNXBytes, expor
 export { importSequential } from './import_sequential';
 export { identifyActivation, erf } from './elementwise_probe';
 export { gptToONNXBytes, exportGPTToONNX } from './export_gpt';
+export { toONNXBytes } from './to_onnx_bytes';

@@ -4,7 +4,7 @@ import { Generator, randn, tensor, type Tensor } from '@gorch/tensor';
 import { noGrad } from '@gorch/autograd';
 import * as nn from '@gorch/nn';
 import { describe, expect, it } from 'vitest';
-import { linearToONNXBytes, parseONNX, sequentialToONNXBytes, UnsupportedModuleError } from '../src/index';
+import { linearToONNXBytes, parseONNX, sequentialToONNXBytes, toONNXBytes, UnsupportedModuleError } from '../src/index';
 import { expectClose, ortFloat, ortInt64, runOrt } from './ort';
 
 const g = new Generator(1234);
@@ -87,5 +87,13 @@ describe('exportSequentialToONNX runs in onnxruntime', () => {
     expect(() => sequentialToONNXBytes(seq, [1, 2])).toThrow(/unsupported module Custom at position 2/);
     expect(() => sequentialToONNXBytes(new nn.Sequential(new nn.Linear(3, 2)), [1, 2])).toThrow(/Linear at position 0: expects 3 input features/);
     expect(() => sequentialToONNXBytes(new nn.Sequential(new nn.ReLU()), [0, 2])).toThrow(expect.objectContaining({ code: 'E_ONNX_ARG' }));
+  });
+
+  it('toONNXBytes dispatches on the model type and asks a Sequential for its shape', () => {
+    const seq = new nn.Sequential(new nn.Linear(2, 2, { generator: g }));
+    expect(toONNXBytes(seq, [1, 2])).toEqual(sequentialToONNXBytes(seq, [1, 2]));
+    expect(() => toONNXBytes(seq)).toThrow(/needs an example inputShape/);
+    expect(() => toONNXBytes(new nn.ReLU() as unknown as nn.Linear)).toThrow(/expected a GPT, Linear or Sequential, got ReLU/);
+    expect(parseONNX(toONNXBytes(new nn.Linear(3, 1))).inputs[0].shape).toEqual(['batch', 3]);
   });
 });
