@@ -6,7 +6,6 @@ import { fmtShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { add } from './binary';
 import { matmul } from './matmul';
-import { max } from './reduce';
 import { reshape } from './reshape';
 import { assertTensor, disposeIntermediates } from './util';
 
@@ -110,7 +109,8 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: WindowOptions = 
   const [N, C] = x.shape;
   const cols = engine.runKernel(KernelName.Im2Col, [x], { ...attrs, padValue: -Infinity });
   const c4 = reshape(cols, [N, C, kh * kw, oh * ow]);
-  const m = max(c4, 2);
+  // tieBreak 'first': @gorch/autograd then routes each window's gradient to its first maximum, like torch.
+  const m = engine.runKernel(KernelName.Max, [c4], { axes: [2], keepdim: false, tieBreak: 'first' });
   const out = reshape(m, [N, C, oh, ow]);
   disposeIntermediates([x], [cols, c4, m]);
   return out;
