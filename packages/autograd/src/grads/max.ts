@@ -3,7 +3,8 @@ import type { GradConfig } from '../grad_registry';
 import { sumAxes } from '../kernel_ops';
 import { asKept } from './reduce_util';
 
-interface ExtremumAttrs {
+/** Attributes of the Max / Min kernels that their gradient reads. */
+export interface ExtremumAttrs {
   axes: number[];
   keepdim: boolean;
   /**
