@@ -75,6 +75,11 @@ describe.each(availableBackends())('ops vs PyTorch on backend %s', (backend) => 
   it('matmul_3d_2d', () => check('matmul_3d_2d', (a, b) => g.matmul(a, b)));
   it('matmul_4d', () => check('matmul_4d', (a, b) => g.matmul(a, b)));
   it('matmul_odd', () => check('matmul_odd', (a, b) => g.matmul(a, b)));
+  it('matmul_blocked_formula', () => check('matmul_blocked_formula', () => {
+    const a = Float32Array.from({ length: 5 * 600 }, (_, i) => Math.sin(0.01 * i));
+    const b = Float32Array.from({ length: 600 * 530 }, (_, i) => Math.cos(0.007 * i));
+    return g.matmul(g.tensor(a, { shape: [5, 600] }), g.tensor(b, { shape: [600, 530] }));
+  }));
   it('linear_bias', () => check('linear_bias', (x, w, b) => g.linear(x, w, b)));
   it('linear_nobias', () => check('linear_nobias', (x, w) => g.linear(x, w)));
   it('linear_odd', () => check('linear_odd', (x, w, b) => g.linear(x, w, b)));
