@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as g from '@gorch/tensor';
 import type { Tensor } from '@gorch/tensor';
 import { backward } from '../src/index';
+import { testBackends } from './backends';
 import { expectClose, fromGolden, loadCases, num, type GoldenCase } from './golden';
 
 type In = Record<string, Tensor>;
@@ -90,7 +91,7 @@ function runCase(c: GoldenCase): void {
   }
 }
 
-describe.each(g.registeredBackends())('gradients vs PyTorch on backend %s', (backend) => {
+describe.each(testBackends())('gradients vs PyTorch on backend %s', (backend) => {
   beforeAll(() => g.setBackend(backend));
   afterAll(() => g.setBackend('js'));
 
