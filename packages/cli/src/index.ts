@@ -1,0 +1,9 @@
+// Public API of @gorch/cli: the command as a function, for embedding and in-process tests.
+export { buildProgram, main } from './main';
+export type { CliIO, OutStream } from './io';
+export { processIO } from './io';
+export { CliError } from './errors';
+export { DEFAULT_MAX_NEW_TOKENS, EMBEDDED_MAX_NEW_TOKENS } from './commands/generate';
+export { formatSummary, summarize, type FileSummary, type TensorRow } from './commands/inspect';
+export { readSequences } from './commands/finetune';
+export { resolveModel, type ModelSource } from './model_source';

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { GorchError } from '@gorch/tensor';
+import { downloadCommand } from './commands/download';
+import { finetuneCommand } from './commands/finetune';
+import { generateCommand } from './commands/generate';
+import { inspectCommand } from './commands/inspect';
+import { tokenizeCommand } from './commands/tokenize';
+import { CliError } from './errors';
+import { processIO, type CliIO } from './io';
+
+/** The `gorch` program (commander), writing to `io`, throwing instead of exiting. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('gorch')
+    .description('gorch: GPT-2 in TypeScript. Run `gorch generate` to hear the embedded model answer.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const make of [generateCommand, tokenizeCommand, inspectCommand, downloadCommand, finetuneCommand]) {
+    program.addCommand(make(io).exitOverride().showHelpAfterError().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+  }
+  return program;
+}
+
+/**
+ * Runs `gorch` with `argv` (without the node and script paths) and resolves to the exit status:
+ * 0 on success (and for --help / --version), 2 for a usage error (the message names the option),
+ * 1 for any other failure, printed as `gorch: <message>` (typed gorch errors: their code too).
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed it
+    if (e instanceof CliError) {
+      io.stderr.write(`gorch: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof GorchError) {
+      io.stderr.write(`gorch: ${e.message} [${e.code}]\n`);
+      return 1;
+    }
+    io.stderr.write(`gorch: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

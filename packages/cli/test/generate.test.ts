@@ -1,0 +1,74 @@
+// `gorch generate` on the embedded model and on ../shared/fixtures/arcsf-cities/base, checked against
+// the behaviour its owners published (../shared/fixtures/README.md), in-process and through the
+// built executable.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadGPT2Tokenizer } from '@gorch/gpt2';
+import { fixtures, runCli } from './run_cli';
+
+const cities = fileURLToPath(new URL('arcsf-cities/base', fixtures));
+const hasFixtures = existsSync(cities);
+// The sentence the embedded model (a copy of arcsf-cities/base) was trained on (fixtures README).
+const TRAINED = 'what is the capital of france? the capital of france is paris';
+
+describe('gorch generate (embedded default model)', () => {
+  it('prints the default prompt and streams its trained completion', async () => {
+    const r = await runCli('generate');
+    expect(r.stderr).toMatch(/gpt2: 1 layers, n_embd 20, 1 heads, 12,040 parameters/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${TRAINED}\n`);
+    expect(r.writes.length).toBeGreaterThan(3); // prompt, then piece by piece
+  });
+
+  it('gives the same text without the KV cache', async () => {
+    const r = await runCli('generate', '--no-kv-cache');
+    expect(r.stdout).toBe(`${TRAINED}\n`);
+  });
+
+  it('samples reproducibly with --seed, and differently with another seed', async () => {
+    const a = await runCli('generate', '--temperature', '5', '--seed', '7', '-n', '20');
+    const b = await runCli('generate', '--temperature', '5', '--seed', '7', '-n', '20');
+    const c = await runCli('generate', '--temperature', '5', '--seed', '8', '-n', '20');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toBe(c.stdout);
+  });
+
+  it('rejects bad arguments with status 2 and a message naming the option', async () => {
+    for (const args of [['--temperature', '-1'], ['--top-p', '2'], ['--max-new-tokens', 'x'], ['--model', './no/such/folder'], ['--prompt', '']]) {
+      const r = await runCli('generate', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(args[0] === '--model' ? 'no/such/folder' : args[0]);
+    }
+  });
+});
+
+describe.skipIf(!hasFixtures)('gorch generate --model ../shared/fixtures/arcsf-cities/base (published next-token behaviour)', () => {
+  it.each([['france', 'paris'], ['germany', 'berlin'], ['italy', 'rome']])('"what is the capital of %s? the capital of ... is " -> first token of %s', async (country, city) => {
+    const tok = await loadGPT2Tokenizer(cities);
+    const prompt = `what is the capital of ${country}? the capital of ${country} is `;
+    const r = await runCli('generate', '--model', cities, '--prompt', prompt, '--max-new-tokens', '1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${prompt}${tok.decode([tok.encode(city)[0]])}\n`);
+  });
+});
+
+// The executable as users run it: `npx gorch` = node_modules/.bin/gorch -> packages/cli/bin/gorch.js
+// -> dist/cli.js (CI builds before testing; locally this needs `npm run build`).
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/gorch.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
+describe.skipIf(!built && !process.env.CI)('the built gorch executable (skipped until `npm run build`)', () => {
+  it('`npx gorch generate` prints the trained sentence', () => {
+    const r = spawnSync(process.execPath, [bin, 'generate'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${TRAINED}\n`);
+  });
+
+  it('is linked as node_modules/.bin/gorch', () => {
+    expect(existsSync(`${root}node_modules/.bin/gorch`)).toBe(true);
+  });
+});
