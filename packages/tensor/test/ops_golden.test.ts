@@ -20,6 +20,11 @@ describe.each(availableBackends())('ops vs PyTorch on backend %s', (backend) => 
   it('add_int', () => check('add_int', (a, b) => g.add(a, b)));
   it('sub_bcast', () => check('sub_bcast', (a, b) => g.sub(a, b)));
   it('rsub_scalar', () => check('rsub_scalar', (a) => g.sub(1, a)));
+  it('sub_row', () => check('sub_row', (a, b) => a.sub(b)));
+  it('mul_row', () => check('mul_row', (a, b) => a.mul(b)));
+  it('div_row', () => check('div_row', (a, b) => a.div(b)));
+  it('rdiv_scalar', () => check('rdiv_scalar', (a) => g.div(2, a)));
+  it('rmul_scalar_int', () => check('rmul_scalar_int', (a) => g.mul(3, a)));
   it('mul_bcast', () => check('mul_bcast', (a, b) => g.mul(a, b)));
   it('div_bcast', () => check('div_bcast', (a, b) => g.div(a, b)));
   it('div_int', () => check('div_int', (a, b) => g.div(a, b)));
@@ -80,6 +85,7 @@ describe.each(availableBackends())('ops vs PyTorch on backend %s', (backend) => 
     const b = Float32Array.from({ length: 600 * 530 }, (_, i) => Math.cos(0.007 * i));
     return g.matmul(g.tensor(a, { shape: [5, 600] }), g.tensor(b, { shape: [600, 530] }));
   }));
+  it('matmul_int', () => check('matmul_int', (a, b) => g.matmul(a, b)));
   it('linear_bias', () => check('linear_bias', (x, w, b) => g.linear(x, w, b)));
   it('linear_nobias', () => check('linear_nobias', (x, w) => g.linear(x, w)));
   it('linear_odd', () => check('linear_odd', (x, w, b) => g.linear(x, w, b)));

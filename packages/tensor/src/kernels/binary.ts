@@ -30,10 +30,12 @@ function binaryKernel(name: string, fn: Fn, outDtype: (a: DType, b: DType) => DT
       else for (let i = 0; i < n; i++) out[i] = fn(a[i], s);
     } else if (a.length === 1 && b.length === n) {
       const s = a[0];
-      for (let i = 0; i < n; i++) out[i] = fn(s, b[i]);
+      if (fast) fast.scalarA(s, b, out, n);
+      else for (let i = 0; i < n; i++) out[i] = fn(s, b[i]);
     } else if (a.length === n && b.length > 0 && isSuffix(bi.shape, shape)) {
       const m = b.length;
-      for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = fn(a[o + j], b[j]);
+      if (fast) fast.suffixB(a, b, out, n, m);
+      else for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = fn(a[o + j], b[j]);
     } else if (b.length === n && a.length > 0 && isSuffix(ai.shape, shape)) {
       const m = a.length;
       for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = fn(a[j], b[o + j]);
@@ -50,23 +52,34 @@ function binaryKernel(name: string, fn: Fn, outDtype: (a: DType, b: DType) => DT
 interface FastLoops {
   same(a: TypedArray, b: TypedArray, out: TypedArray, n: number): void;
   scalarB(a: TypedArray, s: number, out: TypedArray, n: number): void;
+  scalarA(s: number, b: TypedArray, out: TypedArray, n: number): void;
+  /** b repeats every m elements (bias-style broadcast over rows). */
+  suffixB(a: TypedArray, b: TypedArray, out: TypedArray, n: number, m: number): void;
 }
 
 const addLoops: FastLoops = {
   same: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; },
   scalarB: (a, s, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] + s; },
+  scalarA: (s, b, out, n) => { for (let i = 0; i < n; i++) out[i] = s + b[i]; },
+  suffixB: (a, b, out, n, m) => { for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = a[o + j] + b[j]; },
 };
 const subLoops: FastLoops = {
   same: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; },
   scalarB: (a, s, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] - s; },
+  scalarA: (s, b, out, n) => { for (let i = 0; i < n; i++) out[i] = s - b[i]; },
+  suffixB: (a, b, out, n, m) => { for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = a[o + j] - b[j]; },
 };
 const mulLoops: FastLoops = {
   same: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; },
   scalarB: (a, s, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] * s; },
+  scalarA: (s, b, out, n) => { for (let i = 0; i < n; i++) out[i] = s * b[i]; },
+  suffixB: (a, b, out, n, m) => { for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = a[o + j] * b[j]; },
 };
 const divLoops: FastLoops = {
   same: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; },
   scalarB: (a, s, out, n) => { for (let i = 0; i < n; i++) out[i] = a[i] / s; },
+  scalarA: (s, b, out, n) => { for (let i = 0; i < n; i++) out[i] = s / b[i]; },
+  suffixB: (a, b, out, n, m) => { for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = a[o + j] / b[j]; },
 };
 
 const promote = promoteTypes;

@@ -11,7 +11,7 @@ const NC = 512; // j-block
  * two rows of A and four values of k per step so each B load feeds four multiply-adds and each C
  * load/store four products. Accumulation order per output: k ascending within blocks of four.
  */
-export function gemmNN(A: Float32Array | Int32Array, aOff: number, B: Float32Array | Int32Array, bOff: number, C: Float32Array | Int32Array, cOff: number, M: number, K: number, N: number): void {
+export function gemmNN(A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number, M: number, K: number, N: number): void {
   for (let j0 = 0; j0 < N; j0 += NC) {
     const j1 = Math.min(N, j0 + NC);
     for (let k0 = 0; k0 < K; k0 += KC) {
@@ -73,7 +73,7 @@ export function gemmNN(A: Float32Array | Int32Array, aOff: number, B: Float32Arr
  * product of two contiguous rows. 4×4 output tiles keep 16 accumulators in registers (each k step: 8
  * loads, 16 multiply-adds). `C` is overwritten.
  */
-export function gemmNT(A: Float32Array | Int32Array, aOff: number, B: Float32Array | Int32Array, bOff: number, C: Float32Array | Int32Array, cOff: number, M: number, K: number, N: number, bias: Float32Array | Int32Array | null): void {
+export function gemmNT(A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number, M: number, K: number, N: number, bias: Float32Array | null): void {
   let i = 0;
   for (; i + 4 <= M; i += 4) {
     const a0 = aOff + i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
@@ -115,7 +115,7 @@ export function gemmNT(A: Float32Array | Int32Array, aOff: number, B: Float32Arr
  * out[j] = A[aRow .. aRow+K) · B[j, :] (+ bias[j]) for j < N, B row-major [N, K]: matrix×vector, four
  * rows of B per pass so each load of the vector feeds four multiply-adds.
  */
-export function gemvRow(A: Float32Array | Int32Array, aRow: number, B: Float32Array | Int32Array, bOff: number, C: Float32Array | Int32Array, cRow: number, K: number, N: number, bias: Float32Array | Int32Array | null): void {
+export function gemvRow(A: Float32Array, aRow: number, B: Float32Array, bOff: number, C: Float32Array, cRow: number, K: number, N: number, bias: Float32Array | null): void {
   let j = 0;
   for (; j + 4 <= N; j += 4) {
     const b0 = bOff + j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;

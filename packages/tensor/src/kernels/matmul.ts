@@ -1,10 +1,15 @@
-import { makeArray, promoteTypes, type TypedArray } from '../dtype';
+import { promoteTypes, type DType, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { broadcastShapes, fmtShape, sizeOf } from '../shape';
 import { ShapeError } from '../errors';
 import { gemmNN, gemmNT, gemvRow } from './gemm';
 import { broadcastIndex, result } from './util';
+
+// The GEMM loops only ever see Float32Array so their element loads stay monomorphic; int32 operands
+// (exact in float32 up to 2^24) are converted on the way in and rounded back on the way out.
+const asF32 = (v: TypedArray): Float32Array => (v instanceof Float32Array ? v : Float32Array.from(v));
+const finish = (out: Float32Array, dtype: DType): TypedArray => (dtype === 'float32' ? out : Int32Array.from(out, Math.round));
 
 /**
  * `MatMul`: [a (..., M, K), b (..., K, N)] → (..., M, N), both rank ≥ 2 (the op reshapes 1-D operands),
@@ -26,9 +31,9 @@ export const matMulKernel: KernelConfig = {
     const batch = broadcastShapes(aBatch, bBatch, 'matmul');
     const nb = sizeOf(batch);
     const dtype = promoteTypes(ai.dtype, bi.dtype);
-    const a = readInput(ai);
-    const b = readInput(bi);
-    const out = makeArray(dtype, nb * M * N);
+    const a = asF32(readInput(ai));
+    const b = asF32(readInput(bi));
+    const out = new Float32Array(nb * M * N);
     const ia = broadcastIndex(aBatch, batch);
     const ib = broadcastIndex(bBatch, batch);
     for (let p = 0; p < nb; p++) {
@@ -42,7 +47,7 @@ export const matMulKernel: KernelConfig = {
         gemmNN(a, aOff, b, bOff, out, cOff, M, K, N);
       }
     }
-    return result(out, [...batch, M, N], dtype);
+    return result(finish(out, dtype), [...batch, M, N], dtype);
   },
 };
 
@@ -58,13 +63,13 @@ export const linearKernel: KernelConfig = {
     const K = xi.shape[xi.shape.length - 1];
     const N = wi.shape[0];
     const M = sizeOf(xi.shape) / (K || 1);
-    const x = readInput(xi);
-    const w = readInput(wi);
-    const bias: TypedArray | null = bi ? readInput(bi) : null;
+    const x = asF32(readInput(xi));
+    const w = asF32(readInput(wi));
+    const bias = bi ? asF32(readInput(bi)) : null;
     const dtype = promoteTypes(promoteTypes(xi.dtype, wi.dtype), bi ? bi.dtype : xi.dtype);
-    const out = makeArray(dtype, M * N);
+    const out = new Float32Array(M * N);
     if (M === 1) gemvRow(x, 0, w, 0, out, 0, K, N, bias);
     else gemmNT(x, 0, w, 0, out, 0, M, K, N, bias);
-    return result(out, [...xi.shape.slice(0, -1), N], dtype);
+    return result(finish(out, dtype), [...xi.shape.slice(0, -1), N], dtype);
   },
 };
