@@ -247,7 +247,12 @@ export class Engine {
       if (keepSet.has(t) || t.kept) continue;
       this.disposeTensor(t);
     }
-    if (scope.parent) for (const t of keepSet) if (!t.isDisposed) scope.parent.tensors.push(t);
+    if (scope.parent) {
+      // Only tensors created in this scope move up: a returned tensor from outside (e.g. a weight)
+      // must not be adopted, or the enclosing tidy would dispose it (tfjs-core checks scopeId alike).
+      const own = new Set(scope.tensors);
+      for (const t of keepSet) if (!t.isDisposed && own.has(t)) scope.parent.tensors.push(t);
+    }
   }
 }
 
