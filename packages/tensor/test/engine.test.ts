@@ -54,6 +54,16 @@ describe('scopes and lifetimes', () => {
     kept.dispose();
   });
 
+  it('a tensor from outside returned by an inner tidy is not adopted by the outer scope', () => {
+    const weight = g.ones([2]);
+    g.tidy(() => {
+      const same = g.tidy(() => weight);
+      expect(same).toBe(weight);
+    });
+    expect(weight.isDisposed).toBe(false);
+    weight.dispose();
+  });
+
   it('tidy disposes even when fn throws', () => {
     const before = g.numTensors();
     expect(() => g.tidy(() => { g.ones([4]); throw new Error('boom'); })).toThrow('boom');
