@@ -2,12 +2,6 @@ import { add, engine, GorchError, onesLike, reshape, shapesEqual, Tensor, zerosL
 import { getGradient } from './grad_registry';
 import { isLeaf, producerOf, type TapeNode } from './tape';
 
-/** Options of {@link backward}. */
-export interface BackwardOptions {
-  /** Gradient of the final value w.r.t. `output` (same shape); required unless `output` has one element. */
-  gradient?: Tensor;
-}
-
 /**
  * Reverse-mode differentiation (PyTorch `Tensor.backward`): computes d(output)/d(leaf), weighted by
  * `gradient` (default: 1 for a one-element output), for every leaf tensor with `requiresGrad` reached
@@ -101,7 +95,10 @@ function run(output: Tensor, gradient: Tensor | undefined): void {
   const store = new GradStore();
   // The seed is a new handle on the caller's gradient (a view sharing storage), so the caller's tensor
   // is never disposed by this pass nor stored in a .grad.
-  store.accumulate(output, gradient === undefined ? onesLike(output) : handle(gradient));
+  const seed = gradient === undefined ? onesLike(output) : handle(gradient);
+  store.accumulate(output, seed);
+  // Tensor ids grow with creation: anything older than the seed belongs to the caller or the graph.
+  const firstOwnedId = seed.id;
 
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k];
@@ -124,7 +121,9 @@ function run(output: Tensor, gradient: Tensor | undefined): void {
       if (!input.requiresGrad || input.dtype !== 'float32') return;
       const thunk = thunks[i];
       if (thunk === null || thunk === undefined) return;
-      const g = runThunk(node, i, thunk);
+      let g = runThunk(node, i, thunk);
+      // A gradient function may return a graph tensor itself; the store must never dispose that.
+      if (g.id < firstOwnedId) g = handle(g);
       if (!shapesEqual(g.shape, input.shape)) {
         throw new GorchError('E_INTERNAL', `backward: gradient of '${node.kernelName}' input ${i} has shape ${fmtShapeOf(g)}, expected ${fmtShapeOf(input)}`);
       }

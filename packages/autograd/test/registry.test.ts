@@ -72,3 +72,23 @@ describe('unbroadcast (property)', () => {
     );
   });
 });
+
+describe('gradient functions returning graph tensors', () => {
+  it('a gradFunc that returns one of its inputs does not get that input disposed', () => {
+    g.registerKernel({
+      kernelName: 'TestPassThrough',
+      backendName: 'js',
+      kernelFunc: ({ inputs }) => ({ values: Float32Array.from(g.readInput(inputs[0])), shape: inputs[0].shape, dtype: 'float32' }),
+    });
+    // Deliberately "wrong" gradient (returns the other operand) to exercise ownership, not math.
+    registerGradient({ kernelName: 'TestPassThrough', gradFunc: (_dys, { inputs: [, other] }) => [() => other, null] });
+    const x = g.tensor([1, 2]);
+    const other = g.tensor([5, 6]);
+    x.requiresGrad = true;
+    backward(g.engine.runKernel('TestPassThrough', [x, other]), g.ones([2]));
+    expect(other.isDisposed).toBe(false);
+    expect(x.grad).not.toBe(other);
+    expect(Array.from(x.grad!.dataSync())).toEqual([5, 6]);
+    g.unregisterKernel('TestPassThrough', 'js');
+  });
+});
