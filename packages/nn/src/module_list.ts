@@ -1,3 +1,4 @@
+import { GorchError } from '@gorch/tensor';
 import { Module } from './module';
 
 /**
@@ -20,13 +21,15 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
   at(i: number): M | undefined {
     return this.items.at(i);
   }
+  /** Number of modules. */
   get length(): number {
     return this.items.length;
   }
   [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }
+  /** Always throws `E_UNSUPPORTED`: a ModuleList only holds modules (as in PyTorch). */
   forward(): never {
-    throw new Error('ModuleList has no forward; iterate its modules');
+    throw new GorchError('E_UNSUPPORTED', 'ModuleList has no forward; iterate its modules');
   }
 }

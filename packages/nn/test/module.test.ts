@@ -103,6 +103,26 @@ describe('initialisation (PyTorch defaults)', () => {
   });
 });
 
+describe('GPT init', () => {
+  it("'gpt2' follows HF GPT2PreTrainedModel._init_weights: N(0, 0.02), c_proj N(0, 0.02/sqrt(2 nLayer)), zero biases, LayerNorm 1/0", () => {
+    tidy(() => {
+      const nLayer = 2;
+      const model = new GPT({ vocabSize: 500, nPositions: 64, nEmbd: 64, nHead: 4, nLayer }, { generator: new Generator(11) });
+      const std = (name: string): number => {
+        const v = model.stateDict()[name].dataSync();
+        return Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+      };
+      expect(std('wte.weight')).toBeCloseTo(0.02, 3);
+      expect(std('h.0.mlp.c_fc.weight')).toBeCloseTo(0.02, 3);
+      expect(std('h.1.attn.c_proj.weight')).toBeCloseTo(0.02 / Math.sqrt(2 * nLayer), 3);
+      expect(std('h.0.attn.c_attn.bias')).toBe(0);
+      expect([...new Set(model.stateDict()['ln_f.weight'].dataSync())]).toEqual([1]);
+      const none = new GPT({ vocabSize: 5, nPositions: 4, nEmbd: 4, nHead: 1, nLayer: 1 }, { init: 'none' });
+      expect([...new Set(none.stateDict()['wte.weight'].dataSync())]).toEqual([0]);
+    });
+  });
+});
+
 describe('Dropout', () => {
   it('zeroes about p of the elements, scales survivors by 1/(1-p), is seedable, and is the identity in eval', () => {
     tidy(() => {

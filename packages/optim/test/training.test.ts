@@ -60,7 +60,7 @@ describe('training', () => {
           }),
         );
       }
-      losses.forEach((l, i) => expect(Math.abs(l - c.losses[i]), `step ${i}: ${l} vs torch ${c.losses[i]}`).toBeLessThan(1e-4));
+      losses.forEach((l, i) => expect(Math.abs(l - c.losses[i]), `step ${i}: ${l} vs torch ${c.losses[i]}`).toBeLessThan(1e-5));
     });
   });
 });
