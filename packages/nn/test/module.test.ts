@@ -109,7 +109,7 @@ describe('GPT init', () => {
       const nLayer = 2;
       const model = new GPT({ vocabSize: 500, nPositions: 64, nEmbd: 64, nHead: 4, nLayer }, { generator: new Generator(11) });
       const std = (name: string): number => {
-        const v = model.stateDict()[name].dataSync();
+        const v = Array.from(model.stateDict()[name].dataSync());
         return Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
       };
       expect(std('wte.weight')).toBeCloseTo(0.02, 3);
