@@ -158,9 +158,10 @@ describe('wasm backend', () => {
       }
       for (const rows of [1, 3, 20]) {
         const xr = T.randn([rows, 768]);
+        // outputs are sums of 768 products of N(0,1) values (scale ~28): allclose(rtol=1e-4, atol=1e-4)
         const want = T.linear(xr, rounded).dataSync();
         const got = T.linear(xr, Wh).dataSync();
-        expect(maxRelErr(got, want, 0.1).err, `${format} rows=${rows}`).toBeLessThan(1e-4);
+        expect(maxRelErr(got, want, 1).err, `${format} rows=${rows}`).toBeLessThan(1e-4);
         xr.dispose();
       }
       const ids = T.tensor([3, 0, 299], { dtype: 'int32' });

@@ -1,6 +1,6 @@
 /* Matrix x vector products for decoding, where every weight is read once per token and memory
  * bandwidth is the limit. Two layouts, each reading its weight rows front to back:
- *   dot form   y[n] = sum_k W[n,k] x[k]   (W is [N,K], the nn.Linear layout; 4 rows at a time)
+ *   dot form   y[n] = sum_k W[n,k] x[k]   (W is [N,K], the nn.Linear layout; 8 rows at a time)
  *   axpy form  y[n] = sum_k x[k] W[k,n]   (W is [K,N], GPT-2 Conv1D layout; 4 rows per pass over y)
  * Weights may be float32, bfloat16 or float16; half-width weights are widened in registers, which
  * halves the bytes streamed from memory. Accumulation is always float32. */
@@ -20,23 +20,27 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
 #define DEFINE_MATVEC(T, W_T)                                                                      \
   EXPORT void gorch_matvec_##T(int N, int K, const W_T *W, const float *x, float *y) {             \
     int n = 0;                                                                                     \
-    for (; n + 4 <= N; n += 4) {                                                                   \
-      const W_T *w0 = W + (size_t)n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;                 \
-      f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, b0 = {0}, b1 = {0}, b2 = {0}, b3 = {0};           \
+    /* 8 rows x 1 vector per step: measured faster than 4x2, 4x4, 2x4 and 1x4 tilings under V8 */ \
+    for (; n + 8 <= N; n += 8) {                                                                   \
+      const W_T *w = W + (size_t)n * K;                                                            \
+      f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};           \
       int k = 0;                                                                                   \
-      for (; k + 8 <= K; k += 8) {                                                                 \
-        f4 x0 = f4_load(x + k), x1 = f4_load(x + k + 4);                                           \
-        a0 += LOAD_##T(w0 + k) * x0; b0 += LOAD_##T(w0 + k + 4) * x1;                             \
-        a1 += LOAD_##T(w1 + k) * x0; b1 += LOAD_##T(w1 + k + 4) * x1;                             \
-        a2 += LOAD_##T(w2 + k) * x0; b2 += LOAD_##T(w2 + k + 4) * x1;                             \
-        a3 += LOAD_##T(w3 + k) * x0; b3 += LOAD_##T(w3 + k + 4) * x1;                             \
+      for (; k + 4 <= K; k += 4) {                                                                 \
+        f4 xv = f4_load(x + k);                                                                    \
+        a0 += LOAD_##T(w + k) * xv;                                                                \
+        a1 += LOAD_##T(w + (size_t)K + k) * xv;                                                    \
+        a2 += LOAD_##T(w + (size_t)2 * K + k) * xv;                                                \
+        a3 += LOAD_##T(w + (size_t)3 * K + k) * xv;                                                \
+        a4 += LOAD_##T(w + (size_t)4 * K + k) * xv;                                                \
+        a5 += LOAD_##T(w + (size_t)5 * K + k) * xv;                                                \
+        a6 += LOAD_##T(w + (size_t)6 * K + k) * xv;                                                \
+        a7 += LOAD_##T(w + (size_t)7 * K + k) * xv;                                                \
       }                                                                                            \
-      float s0 = f4_hsum(a0 + b0), s1 = f4_hsum(a1 + b1), s2 = f4_hsum(a2 + b2), s3 = f4_hsum(a3 + b3); \
-      for (; k < K; k++) {                                                                         \
-        s0 += one_##T(w0 + k) * x[k]; s1 += one_##T(w1 + k) * x[k];                                \
-        s2 += one_##T(w2 + k) * x[k]; s3 += one_##T(w3 + k) * x[k];                                \
-      }                                                                                            \
-      y[n] = s0; y[n + 1] = s1; y[n + 2] = s2; y[n + 3] = s3;                                      \
+      float s[8] = {f4_hsum(a0), f4_hsum(a1), f4_hsum(a2), f4_hsum(a3),                            \
+                    f4_hsum(a4), f4_hsum(a5), f4_hsum(a6), f4_hsum(a7)};                           \
+      for (; k < K; k++)                                                                           \
+        for (int r = 0; r < 8; r++) s[r] += one_##T(w + (size_t)r * K + k) * x[k];                 \
+      for (int r = 0; r < 8; r++) y[n + r] = s[r];                                                 \
     }                                                                                              \
     for (; n < N; n++) {                                                                           \
       const W_T *w = W + (size_t)n * K;                                                            \
