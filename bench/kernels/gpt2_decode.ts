@@ -63,7 +63,7 @@ function decode(backend: string, model: GPT): number {
 /** The same loop on onnxruntime-node: one token per run, `present` fed back as `past`. */
 async function decodeOrt(session: ort.InferenceSession): Promise<number> {
   const { nLayer: L, nHead: H, nEmbd: E } = config;
-  let past = new ort.Tensor('float32', new Float32Array(0), [L, 2, H, 0, E / H]);
+  let past: ort.Tensor = new ort.Tensor('float32', new Float32Array(0), [L, 2, H, 0, E / H]);
   let tok = 1;
   let t0 = 0;
   for (let s = 0; s < PROMPT + STEPS; s++) {
