@@ -37,8 +37,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr.write(`gorch: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof GorchError) {
-      io.stderr.write(`gorch: ${e.message} [${e.code}]\n`);
+    // typed errors of gorch and of its readers (SafetensorsError, ONNXError...) carry a code: no stack
+    const code = e instanceof GorchError ? e.code : (e as { code?: unknown } | null)?.code;
+    if (e instanceof Error && typeof code === 'string') {
+      io.stderr.write(`gorch: ${e.message} [${code}]\n`);
       return 1;
     }
     io.stderr.write(`gorch: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

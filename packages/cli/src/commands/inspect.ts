@@ -79,8 +79,13 @@ export async function summarize(path: string): Promise<FileSummary> {
     if (found === undefined) throw new CliError(`inspect: ${path}: no model.safetensors, model.safetensors.index.json or model.onnx in this folder`);
     file = found;
   }
-  if (file.endsWith('.safetensors') || file.endsWith('.safetensors.index.json')) return safetensorsSummary(file);
-  if (file.endsWith('.onnx')) return onnxSummary(file);
+  try {
+    if (file.endsWith('.safetensors') || file.endsWith('.safetensors.index.json')) return await safetensorsSummary(file);
+    if (file.endsWith('.onnx')) return onnxSummary(file);
+  } catch (e) {
+    if (e instanceof Error && !e.message.includes(file)) e.message = `${file}: ${e.message}`; // not every reader error names it
+    throw e;
+  }
   throw new CliError(`inspect: ${file}: unknown format (expected .safetensors, .safetensors.index.json or .onnx)`);
 }
 
