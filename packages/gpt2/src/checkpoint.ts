@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { openSafetensors } from '@gorch/io-safetensors';
 import { CheckpointError } from './errors';
 import type { HostTensor } from './host_tensor';
-import { readTorchZip } from './torch_zip';
+import { openTorchZip, type TorchZip } from './torch_zip';
 
 /** Weight files looked for in a checkpoint folder, in this order (what `from_pretrained` prefers). */
 export const WEIGHT_FILES = ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json'] as const;
@@ -36,53 +36,95 @@ function toHost(name: string, shape: number[], data: ArrayLike<number | bigint>,
   return { shape, data: out };
 }
 
-async function readSafetensors(file: string, keep: (key: string) => boolean): Promise<Map<string, HostTensor>> {
-  const reader = await openSafetensors(file);
-  try {
-    const out = new Map<string, HostTensor>();
-    for (const key of reader.keys()) {
-      if (!keep(key)) continue;
-      const t = await reader.get(key, { toFloat32: true });
-      out.set(key, toHost(key, t.shape, t.data as ArrayLike<number | bigint>, file));
-    }
-    return out;
-  } finally {
-    await reader.close();
-  }
+/** A checkpoint file whose tensors are read one at a time (peak memory: one tensor, not the file). */
+export interface CheckpointSource {
+  /** The file opened. */
+  readonly file: string;
+  /** Every tensor key. */
+  keys(): string[];
+  /** A tensor's shape from the header / pickle, without reading its data; undefined if absent. */
+  shape(key: string): number[] | undefined;
+  /** Reads one tensor (F16/BF16/F64 decoded to float32, integer dtypes to int32). */
+  read(key: string): Promise<HostTensor>;
+  /** Releases file handles. */
+  close(): Promise<void>;
 }
 
-function readBinShards(indexFile: string, keep: (key: string) => boolean): Map<string, HostTensor> {
-  let map: Record<string, unknown>;
+async function openSafetensorsSource(file: string): Promise<CheckpointSource> {
+  const reader = await openSafetensors(file);
+  return {
+    file,
+    keys: () => reader.keys(),
+    shape: (key) => (reader.has(key) ? [...reader.header[key].shape] : undefined),
+    read: async (key) => {
+      const t = await reader.get(key, { toFloat32: true });
+      return toHost(key, [...t.shape], t.data as ArrayLike<number | bigint>, file);
+    },
+    close: () => reader.close(),
+  };
+}
+
+function openBinSource(file: string, shards: string[]): CheckpointSource {
+  const owner = new Map<string, TorchZip>();
+  for (const shard of shards) {
+    const zip = openTorchZip(new Uint8Array(readFileSync(shard)), shard);
+    for (const k of zip.keys()) owner.set(k, zip);
+  }
+  return {
+    file,
+    keys: () => [...owner.keys()],
+    shape: (key) => owner.get(key)?.shape(key),
+    read: async (key) => {
+      const zip = owner.get(key);
+      if (!zip) throw new CheckpointError(`${file}: no tensor "${key}"`);
+      return zip.read(key);
+    },
+    close: async () => owner.clear(),
+  };
+}
+
+function binShards(indexFile: string): string[] {
+  let map: unknown;
   try {
     map = JSON.parse(readFileSync(indexFile, 'utf8')).weight_map;
   } catch (e) {
     throw new CheckpointError(`${indexFile}: not a valid index (${(e as Error).message})`);
   }
   if (typeof map !== 'object' || map === null) throw new CheckpointError(`${indexFile}: no "weight_map"`);
-  const shards = new Set(Object.values(map));
-  const out = new Map<string, HostTensor>();
-  for (const shard of shards) {
+  return [...new Set(Object.values(map))].map((shard) => {
     if (typeof shard !== 'string' || shard.includes('/') || shard.includes('\\')) {
       throw new CheckpointError(`${indexFile}: bad shard name ${JSON.stringify(shard)}`);
     }
-    const file = join(dirname(indexFile), shard);
-    if (!existsSync(file)) throw new CheckpointError(`${indexFile}: shard ${shard} is missing`);
-    for (const [k, v] of readTorchZip(new Uint8Array(readFileSync(file)), file, keep)) out.set(k, v);
-  }
-  return out;
+    const path = join(dirname(indexFile), shard);
+    if (!existsSync(path)) throw new CheckpointError(`${indexFile}: shard ${shard} is missing`);
+    return path;
+  });
 }
 
 /**
- * Reads the tensors of a weights file found by {@link findWeights}: safetensors (single or sharded
- * through `model.safetensors.index.json`; F16/BF16 decoded to float32) or a `torch.save` zip (single or
- * sharded through `pytorch_model.bin.index.json`), never executing a pickle.
- *
- * @param keep which keys to read; others are never decoded
+ * Opens a weights file found by {@link findWeights}: safetensors (single or sharded through
+ * `model.safetensors.index.json`) or a `torch.save` zip (single or sharded through
+ * `pytorch_model.bin.index.json`), never executing a pickle.
  * @throws CheckpointError, PickleError, or io-safetensors' SafetensorsError (each names the file)
  */
-export async function readCheckpointFile(file: string, keep: (key: string) => boolean = () => true): Promise<Map<string, HostTensor>> {
+export async function openCheckpoint(file: string): Promise<CheckpointSource> {
   const name = basename(file);
-  if (name.endsWith('.safetensors') || name.endsWith('.safetensors.index.json')) return readSafetensors(file, keep);
-  if (name.endsWith('.bin.index.json')) return readBinShards(file, keep);
-  return readTorchZip(new Uint8Array(readFileSync(file)), file, keep);
+  if (name.endsWith('.safetensors') || name.endsWith('.safetensors.index.json')) return openSafetensorsSource(file);
+  if (name.endsWith('.bin.index.json')) return openBinSource(file, binShards(file));
+  return openBinSource(file, [file]);
+}
+
+/**
+ * Reads the tensors of a weights file (see {@link openCheckpoint}) into memory.
+ * @param keep which keys to read; others are never decoded
+ */
+export async function readCheckpointFile(file: string, keep: (key: string) => boolean = () => true): Promise<Map<string, HostTensor>> {
+  const src = await openCheckpoint(file);
+  try {
+    const out = new Map<string, HostTensor>();
+    for (const k of src.keys()) if (keep(k)) out.set(k, await src.read(k));
+    return out;
+  } finally {
+    await src.close();
+  }
 }

@@ -1,5 +1,5 @@
 import type { GPT2Config } from './config';
-import { TensorLayoutError } from './errors';
+import { CheckpointError, TensorLayoutError } from './errors';
 import { transpose2d, type HostTensor } from './host_tensor';
 
 /**
@@ -47,6 +47,83 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** How one gorch parameter is made from checkpoint tensors. */
+export interface ParamPlan {
+  /** gorch name and shape. */
+  name: string;
+  shape: number[];
+  /** The checkpoint keys it is made of, with the shape each must have. */
+  sources: { key: string; shape: number[] }[];
+  /** Builds the parameter from the source tensors (in `sources` order). */
+  build(parts: HostTensor[]): HostTensor;
+}
+
+/** Result of {@link planLayout}. */
+export interface LayoutPlan {
+  plans: ParamPlan[];
+  /** Whether the file uses the `transformer.` prefix. */
+  prefixed: boolean;
+  /** Checkpoint keys that are neither parameters nor known buffers (nor a tied lm_head). */
+  unused: string[];
+}
+
+const BUFFER = /(^|\.)attn\.(attention\.)?(bias|masked_bias)$/;
+
+/** True for the causal-mask buffers HF checkpoints may carry (`attn.bias`, `attn.masked_bias`, GPT-Neo's `attn.attention.*`). */
+export function isAttentionBuffer(key: string): boolean {
+  return BUFFER.test(key);
+}
+
+/**
+ * Which checkpoint tensors make each gorch parameter of `cfg`, and how (transpose a Conv1D weight,
+ * stack GPT-Neo's q|k|v, or take as is). `keys` are the checkpoint's keys, used to detect the
+ * `transformer.` prefix and the unused keys.
+ */
+export function planLayout(cfg: GPT2Config, keys: Iterable<string>): LayoutPlan {
+  const all = [...keys];
+  const prefixed = all.some((k) => k.startsWith('transformer.'));
+  const hfKey = (name: string) => (name === 'lm_head.weight' || !prefixed ? name : `transformer.${name}`);
+  const C = cfg.nEmbd;
+  const same = (parts: HostTensor[]) => parts[0];
+  const plans = gorchParamSpecs(cfg).map(({ name, shape }): ParamPlan => {
+    const neo = cfg.modelType === 'gpt_neo' ? /^h\.(\d+)\.attn\.(c_attn|c_proj)\.(weight|bias)$/.exec(name) : null;
+    if (neo) {
+      const base = `h.${neo[1]}.attn.attention.`;
+      if (neo[2] === 'c_proj') return { name, shape, sources: [{ key: hfKey(`${base}out_proj.${neo[3]}`), shape }], build: same };
+      return {
+        name, shape,
+        sources: ['q', 'k', 'v'].map((p) => ({ key: hfKey(`${base}${p}_proj.weight`), shape: [C, C] })),
+        build: (parts) => {
+          const data = new Float32Array(3 * C * C);
+          parts.forEach((t, j) => data.set(t.data, j * C * C));
+          return { shape, data };
+        },
+      };
+    }
+    if (cfg.modelType === 'gpt2' && CONV1D.test(name)) {
+      return { name, shape, sources: [{ key: hfKey(name), shape: [shape[1], shape[0]] }], build: (parts) => transpose2d(parts[0]) };
+    }
+    return { name, shape, sources: [{ key: hfKey(name), shape }], build: same };
+  });
+  const used = new Set(plans.flatMap((p) => p.sources.map((s) => s.key)));
+  const unused = all.filter((k) => !used.has(k) && !BUFFER.test(k) && k !== 'lm_head.weight');
+  return { plans, prefixed, unused };
+}
+
+/**
+ * Checks that `shapeOf(key)` has every source of `plan` with the right shape.
+ * @throws TensorLayoutError naming the key, the expected and the found shape
+ */
+export function checkSources(plan: LayoutPlan, shapeOf: (key: string) => readonly number[] | undefined, source: string): void {
+  for (const p of plan.plans) {
+    for (const { key, shape } of p.sources) {
+      const found = shapeOf(key);
+      if (found === undefined) throw new TensorLayoutError(key, shape, null, source);
+      if (!sameShape(found, shape)) throw new TensorLayoutError(key, shape, [...found], source);
+    }
+  }
+}
+
 /** Result of {@link hfToGorch}. */
 export interface MappedCheckpoint {
   /** gorch name -> tensor, exactly the names of {@link gorchParamSpecs}. */
@@ -58,46 +135,25 @@ export interface MappedCheckpoint {
 }
 
 /**
- * Converts a Hugging Face state dict into gorch names and layouts for `cfg`.
+ * Converts a Hugging Face state dict (in memory) into gorch names and layouts for `cfg`
+ * (see {@link planLayout}).
  *
- * @throws TensorLayoutError naming the HF key, the expected and the found shape, for a missing or
- *   mis-shaped tensor (a missing `lm_head.weight` is not an error when `cfg.tieWordEmbeddings`)
+ * @throws TensorLayoutError naming the HF key, the expected and the found shape, for a missing,
+ *   mis-shaped or integer tensor (a missing `lm_head.weight` is not an error when
+ *   `cfg.tieWordEmbeddings`)
  */
 export function hfToGorch(raw: ReadonlyMap<string, HostTensor>, cfg: GPT2Config, source: string): MappedCheckpoint {
-  const prefixed = Array.from(raw.keys()).some((k) => k.startsWith('transformer.'));
-  const hfKey = (name: string) => (name === 'lm_head.weight' || !prefixed ? name : `transformer.${name}`);
-  const used = new Set<string>();
-  const take = (key: string, shape: number[]): HostTensor => {
-    const t = raw.get(key);
-    if (!t) throw new TensorLayoutError(key, shape, null, source);
-    if (!sameShape(t.shape, shape)) throw new TensorLayoutError(key, shape, t.shape, source);
-    if (!(t.data instanceof Float32Array)) throw new TensorLayoutError(`${key} (integer dtype)`, shape, t.shape, source);
-    used.add(key);
-    return t;
-  };
+  const layout = planLayout(cfg, raw.keys());
+  checkSources(layout, (k) => raw.get(k)?.shape, source);
   const tensors = new Map<string, HostTensor>();
-  const C = cfg.nEmbd;
-  for (const spec of gorchParamSpecs(cfg)) {
-    const { name, shape } = spec;
-    const neoAttn = cfg.modelType === 'gpt_neo' ? /^h\.(\d+)\.attn\.(c_attn|c_proj)\.(weight|bias)$/.exec(name) : null;
-    if (neoAttn) {
-      const base = `h.${neoAttn[1]}.attn.attention.`;
-      if (neoAttn[2] === 'c_proj') {
-        tensors.set(name, take(hfKey(`${base}out_proj.${neoAttn[3]}`), shape));
-      } else {
-        const data = new Float32Array(3 * C * C);
-        ['q', 'k', 'v'].forEach((p, j) => data.set(take(hfKey(`${base}${p}_proj.weight`), [C, C]).data, j * C * C));
-        tensors.set(name, { shape, data });
-      }
-    } else if (cfg.modelType === 'gpt2' && CONV1D.test(name)) {
-      tensors.set(name, transpose2d(take(hfKey(name), [shape[1], shape[0]])));
-    } else {
-      tensors.set(name, take(hfKey(name), shape));
-    }
-  }
-  const buffer = /\.attn\.(attention\.)?(bias|masked_bias)$/;
-  const unused = Array.from(raw.keys()).filter((k) => !used.has(k) && !buffer.test(k) && k !== 'lm_head.weight');
-  return { tensors, prefixed, unused };
+  for (const p of layout.plans) tensors.set(p.name, p.build(p.sources.map((s) => floatTensor(raw.get(s.key)!, s.key, source))));
+  return { tensors, prefixed: layout.prefixed, unused: layout.unused };
+}
+
+/** @throws CheckpointError when a checkpoint tensor that should be a float parameter is integer */
+export function floatTensor(t: HostTensor, key: string, source: string): HostTensor {
+  if (!(t.data instanceof Float32Array)) throw new CheckpointError(`${source}: tensor "${key}" has an integer dtype, expected a floating-point parameter`);
+  return t;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tensor, type Tensor } from '@gorch/tensor';
-import { readCheckpointFile, findWeights } from './checkpoint';
+import { findWeights, openCheckpoint } from './checkpoint';
 import { configFromJSON, parameterCount, type GPT2Config } from './config';
-import { CheckpointError, ConfigError } from './errors';
-import { hfToGorch } from './layout';
+import { ConfigError } from './errors';
+import type { HostTensor } from './host_tensor';
+import { checkSources, floatTensor, planLayout } from './layout';
 import { GPT2LMHeadModel } from './model';
 
 /**
@@ -39,28 +40,32 @@ export interface LoadSummary {
   unusedKeys: string[];
 }
 
-const BUFFER = /(^|\.)attn\.(attention\.)?(bias|masked_bias)$/;
-
 async function load(path: string, cfg: GPT2Config | undefined): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
   const { dir, file } = findWeights(path);
   const config = cfg ?? configFromPretrained(dir);
-  const raw = await readCheckpointFile(file, (k) => !BUFFER.test(k) && !(config.tieWordEmbeddings && k === 'lm_head.weight'));
-  const mapped = hfToGorch(raw, config, basename(file));
-  raw.clear();
-  const model = new GPT2LMHeadModel(config, { init: 'none' });
-  const own = model.stateDict();
-  for (const [name, host] of mapped.tensors) {
-    if (!(name in own)) throw new CheckpointError(`${file}: internal: gorch model has no parameter ${name}`);
-    const t: Tensor = tensor(host.data, { shape: host.shape });
-    try {
-      model.loadStateDict({ [name]: t }, { strict: false });
-    } finally {
-      t.dispose();
+  const src = await openCheckpoint(file);
+  try {
+    const layout = planLayout(config, src.keys());
+    // every key and shape is checked from the header / pickle before any tensor data is read
+    checkSources(layout, (k) => src.shape(k), basename(file));
+    const model = new GPT2LMHeadModel(config, { init: 'none' });
+    // one parameter at a time: peak memory is the model plus one tensor, not two copies of the file
+    for (const plan of layout.plans) {
+      const parts: HostTensor[] = [];
+      for (const s of plan.sources) parts.push(floatTensor(await src.read(s.key), s.key, basename(file)));
+      const host = plan.build(parts);
+      const t: Tensor = tensor(host.data, { shape: host.shape });
+      try {
+        model.loadStateDict({ [plan.name]: t }, { strict: false });
+      } finally {
+        t.dispose();
+      }
     }
-    mapped.tensors.delete(name); // drop the host copy as soon as it is on the backend
+    model.eval();
+    return { model, summary: { file, parameters: parameterCount(config), unusedKeys: layout.unused } };
+  } finally {
+    await src.close();
   }
-  model.eval();
-  return { model, summary: { file, parameters: parameterCount(config), unusedKeys: mapped.unused } };
 }
 
 /**

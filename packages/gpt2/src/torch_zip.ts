@@ -145,19 +145,28 @@ function materialize(name: string, t: TensorRef, entries: Record<string, Uint8Ar
   return { shape: size, data: out };
 }
 
+/** A `torch.save` archive whose tensors are decoded on demand. */
+export interface TorchZip {
+  /** State-dict keys that hold tensors, in pickle order. */
+  keys(): string[];
+  /** Shape of a tensor (known without decoding it), or undefined. */
+  shape(key: string): number[] | undefined;
+  /** Decodes one tensor (float dtypes -> float32, integer / bool -> int32). @throws CheckpointError */
+  read(key: string): HostTensor;
+}
+
 /**
- * Reads a `torch.save` zip archive holding a (possibly nested under `state_dict`) dict of tensors.
- * Honours storage offsets and arbitrary strides; float32/64/16 and bfloat16 become float32, integer
- * and bool dtypes int32. Non-tensor values (e.g. a version number) are skipped.
+ * Opens a `torch.save` zip archive holding a (possibly nested under `state_dict`) dict of tensors:
+ * unzips it and unpickles `data.pkl` (allow-list only), but decodes no tensor data until
+ * {@link TorchZip.read}. Honours storage offsets and arbitrary strides. Non-tensor values (e.g. a
+ * version number) are skipped.
  *
  * @param bytes the whole file
  * @param source file name for errors
- * @param keep which state-dict keys to materialize (default all): buffers the caller does not need
- *   are never decoded
- * @throws CheckpointError (not a zip, no `data.pkl`, big-endian, missing or short storage),
- *   PickleError (malformed pickle, or a global outside the allow-list: nothing is executed)
+ * @throws CheckpointError (not a zip, no `data.pkl`, big-endian), PickleError (malformed pickle,
+ *   or a global outside the allow-list: nothing is executed)
  */
-export function readTorchZip(bytes: Uint8Array, source: string, keep: (key: string) => boolean = () => true): Map<string, HostTensor> {
+export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);
@@ -192,9 +201,27 @@ export function readTorchZip(bytes: Uint8Array, source: string, keep: (key: stri
     dict = dict.get('state_dict');
   }
   if (!(dict instanceof Map)) throw new CheckpointError(`${source}: the pickle does not hold a state dict`);
-  const out = new Map<string, HostTensor>();
-  for (const [k, v] of dict) {
-    if (typeof k === 'string' && isTensorRef(v) && keep(k)) out.set(k, materialize(k, v, entries, prefix, source));
-  }
-  return out;
+  const refs = new Map<string, TensorRef>();
+  for (const [k, v] of dict) if (typeof k === 'string' && isTensorRef(v)) refs.set(k, v);
+  return {
+    keys: () => [...refs.keys()],
+    shape: (key) => (refs.has(key) ? [...refs.get(key)!.size] : undefined),
+    read: (key) => {
+      const ref = refs.get(key);
+      if (!ref) throw new CheckpointError(`${source}: no tensor "${key}"`);
+      return materialize(key, ref, entries, prefix, source);
+    },
+  };
+}
+
+/**
+ * Reads every tensor of a `torch.save` zip archive (see {@link openTorchZip}).
+ *
+ * @param keep which state-dict keys to decode (default all)
+ * @throws CheckpointError, PickleError (see {@link openTorchZip}); CheckpointError for a tensor
+ *   that reads past its storage or an int64 value outside int32
+ */
+export function readTorchZip(bytes: Uint8Array, source: string, keep: (key: string) => boolean = () => true): Map<string, HostTensor> {
+  const zip = openTorchZip(bytes, source);
+  return new Map(zip.keys().filter(keep).map((k) => [k, zip.read(k)]));
 }
