@@ -65,6 +65,12 @@ describe('wasm backend', () => {
     ['logSoftmax', [f(4, 17)], (x) => T.logSoftmax(x, -1), 1e-5],
     ['layerNorm', [f(3, 129), f(129), f(129)], (x, w, b) => T.layerNorm(x, 129, w, b), 1e-4],
     ['embedding gather', [f(50, 17), { values: Int32Array.from([3, 0, 49, 3]), shape: [4] }], (w, i) => T.indexSelect(w, 0, i), 0],
+    ['transpose 3-D', [f(3, 5, 7)], (x) => T.permute(x, [2, 0, 1]), 0],
+    ['broadcastTo', [f(5, 1)], (x) => T.broadcastTo(x, [2, 5, 3]), 0],
+    ['slice middle axis', [f(3, 7, 5)], (x) => T.slice(x, 1, 2, 6), 0],
+    ['concat axis 1', [f(2, 3, 4), f(2, 5, 4)], (a, b) => T.cat([a, b], 1), 0],
+    ['clone', [f(17)], (x) => T.clone(x), 0],
+    ['int32 transpose', [{ values: Int32Array.from([1, 2, 3, 4, 5, 6]), shape: [2, 3] }], (x) => T.transpose(x, 0, 1), 0],
     ['sum (no wasm kernel: JS fallback)', [f(5, 7)], (x) => T.sum(x, 1), 0],
     ['int32 add (JS fallback)', [{ values: Int32Array.from([1, 2, 3]), shape: [3] }, { values: Int32Array.from([10, 20, 30]), shape: [3] }], (a, b) => T.add(a, b), 0],
   ];

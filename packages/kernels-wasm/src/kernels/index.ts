@@ -1,3 +1,4 @@
+import { registerCopyKernels } from './copy';
 import { registerElementwise } from './elementwise';
 import { registerGather } from './gather';
 import { registerHalfKernels } from './half';
@@ -15,4 +16,5 @@ export function registerWasmKernels(): void {
   registerRowKernels();
   registerGather();
   registerHalfKernels();
+  registerCopyKernels();
 }
