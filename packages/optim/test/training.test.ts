@@ -3,7 +3,6 @@
 // test/golden/optim.json "gptAdamW". The XOR targets are the XOR truth table.
 import '@gorch/autograd';
 // A test-only edge: optim itself never imports nn (the DAG forbids it); its tests train nn models.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { GPT, Linear, ReLU, Sequential, crossEntropy, mseLoss, type GPTConfig } from '@gorch/nn';
 import { Generator, numTensors, tensor, tidy } from '@gorch/tensor';
 import { describe, expect, it } from 'vitest';
