@@ -31,7 +31,7 @@ export class ScopeTracker {
     return this.als ? (this.als.getStore() ?? null) : this.stack;
   }
 
-  /** Runs `fn` with `scope` current; `onExit` runs when `fn` returns or throws (sync part only). */
+  /** Runs `fn` with `scope` current (for an async `fn`, across its awaits). */
   run<R>(scope: Scope, fn: () => R): R {
     if (this.als) return this.als.run(scope, fn);
     const prev = this.stack;

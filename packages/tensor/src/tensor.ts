@@ -125,52 +125,99 @@ export class Tensor {
     return `Tensor(shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
   }
 
+  /** Method form of `add` (see that function for shapes, dtypes and errors). */
   add(b: Tensor | number): Tensor { return o().add(this, b); }
+  /** Method form of `sub` (see that function for shapes, dtypes and errors). */
   sub(b: Tensor | number): Tensor { return o().sub(this, b); }
+  /** Method form of `mul` (see that function for shapes, dtypes and errors). */
   mul(b: Tensor | number): Tensor { return o().mul(this, b); }
+  /** Method form of `div` (see that function for shapes, dtypes and errors). */
   div(b: Tensor | number): Tensor { return o().div(this, b); }
+  /** Method form of `pow` (see that function for shapes, dtypes and errors). */
   pow(b: Tensor | number): Tensor { return o().pow(this, b); }
+  /** Method form of `eq` (see that function for shapes, dtypes and errors). */
   eq(b: Tensor | number): Tensor { return o().eq(this, b); }
+  /** Method form of `gt` (see that function for shapes, dtypes and errors). */
   gt(b: Tensor | number): Tensor { return o().gt(this, b); }
+  /** Method form of `lt` (see that function for shapes, dtypes and errors). */
   lt(b: Tensor | number): Tensor { return o().lt(this, b); }
+  /** Method form of `ge` (see that function for shapes, dtypes and errors). */
   ge(b: Tensor | number): Tensor { return o().ge(this, b); }
+  /** Method form of `le` (see that function for shapes, dtypes and errors). */
   le(b: Tensor | number): Tensor { return o().le(this, b); }
+  /** Method form of `neg` (see that function for shapes, dtypes and errors). */
   neg(): Tensor { return o().neg(this); }
+  /** Method form of `exp` (see that function for shapes, dtypes and errors). */
   exp(): Tensor { return o().exp(this); }
+  /** Method form of `log` (see that function for shapes, dtypes and errors). */
   log(): Tensor { return o().log(this); }
+  /** Method form of `sqrt` (see that function for shapes, dtypes and errors). */
   sqrt(): Tensor { return o().sqrt(this); }
+  /** Method form of `abs` (see that function for shapes, dtypes and errors). */
   abs(): Tensor { return o().abs(this); }
+  /** Method form of `tanh` (see that function for shapes, dtypes and errors). */
   tanh(): Tensor { return o().tanh(this); }
+  /** Method form of `sigmoid` (see that function for shapes, dtypes and errors). */
   sigmoid(): Tensor { return o().sigmoid(this); }
+  /** Method form of `relu` (see that function for shapes, dtypes and errors). */
   relu(): Tensor { return o().relu(this); }
+  /** Method form of `gelu` (see that function for shapes, dtypes and errors). */
   gelu(options?: { approximate?: 'none' | 'tanh' }): Tensor { return o().gelu(this, options); }
+  /** Method form of `cast` (see that function for shapes, dtypes and errors). */
   cast(dtype: DType): Tensor { return o().cast(this, dtype); }
+  /** Method form of `reshape` (see that function for shapes, dtypes and errors). */
   reshape(...shape: number[] | [Shape]): Tensor { return o().reshape(this, flat(shape)); }
+  /** Method form of `reshape` (see that function for shapes, dtypes and errors). */
   view(...shape: number[] | [Shape]): Tensor { return o().reshape(this, flat(shape)); }
+  /** Method form of `flatten` (see that function for shapes, dtypes and errors). */
   flatten(startDim = 0, endDim = -1): Tensor { return o().flatten(this, startDim, endDim); }
+  /** Method form of `squeeze` (see that function for shapes, dtypes and errors). */
   squeeze(axis?: number): Tensor { return o().squeeze(this, axis); }
+  /** Method form of `unsqueeze` (see that function for shapes, dtypes and errors). */
   unsqueeze(axis: number): Tensor { return o().unsqueeze(this, axis); }
+  /** Method form of `expand` (see that function for shapes, dtypes and errors). */
   expand(...shape: number[] | [Shape]): Tensor { return o().expand(this, flat(shape)); }
+  /** Method form of `broadcastTo` (see that function for shapes, dtypes and errors). */
   broadcastTo(shape: Shape): Tensor { return o().broadcastTo(this, shape); }
+  /** Method form of `transpose` (see that function for shapes, dtypes and errors). */
   transpose(dim0 = -2, dim1 = -1): Tensor { return o().transpose(this, dim0, dim1); }
+  /** Method form of `permute` (see that function for shapes, dtypes and errors). */
   permute(...dims: number[] | [Shape]): Tensor { return o().permute(this, flat(dims)); }
+  /** Method form of `contiguous` (see that function for shapes, dtypes and errors). */
   contiguous(): Tensor { return o().contiguous(this); }
+  /** Method form of `clone` (see that function for shapes, dtypes and errors). */
   clone(): Tensor { return o().clone(this); }
+  /** Method form of `slice` (see that function for shapes, dtypes and errors). */
   slice(axis: number, start: number, end?: number): Tensor { return o().slice(this, axis, start, end); }
+  /** Method form of `indexSelect` (see that function for shapes, dtypes and errors). */
   indexSelect(axis: number, index: Tensor | number[]): Tensor { return o().indexSelect(this, axis, index); }
+  /** Method form of `gather` (see that function for shapes, dtypes and errors). */
   gather(axis: number, index: Tensor): Tensor { return o().gather(this, axis, index); }
+  /** Method form of `split` (see that function for shapes, dtypes and errors). */
   split(splitSize: number | number[], axis = 0): Tensor[] { return o().split(this, splitSize, axis); }
+  /** Method form of `maskedFill` (see that function for shapes, dtypes and errors). */
   maskedFill(mask: Tensor, value: number): Tensor { return o().maskedFill(this, mask, value); }
+  /** Method form of `tril` (see that function for shapes, dtypes and errors). */
   tril(diagonal = 0): Tensor { return o().tril(this, diagonal); }
+  /** Method form of `triu` (see that function for shapes, dtypes and errors). */
   triu(diagonal = 0): Tensor { return o().triu(this, diagonal); }
+  /** Method form of `matmul` (see that function for shapes, dtypes and errors). */
   matmul(b: Tensor): Tensor { return o().matmul(this, b); }
+  /** Method form of `sum` (see that function for shapes, dtypes and errors). */
   sum(axis?: number | number[] | null, keepdim = false): Tensor { return o().sum(this, axis, keepdim); }
+  /** Method form of `mean` (see that function for shapes, dtypes and errors). */
   mean(axis?: number | number[] | null, keepdim = false): Tensor { return o().mean(this, axis, keepdim); }
+  /** Method form of `max` (see that function for shapes, dtypes and errors). */
   max(axis?: number | null, keepdim = false): Tensor { return o().max(this, axis, keepdim); }
+  /** Method form of `min` (see that function for shapes, dtypes and errors). */
   min(axis?: number | null, keepdim = false): Tensor { return o().min(this, axis, keepdim); }
+  /** Method form of `argmax` (see that function for shapes, dtypes and errors). */
   argmax(axis?: number | null, keepdim = false): Tensor { return o().argmax(this, axis, keepdim); }
+  /** Method form of `variance` (see that function for shapes, dtypes and errors). */
   var(axis?: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor { return o().variance(this, axis, options); }
+  /** Method form of `softmax` (see that function for shapes, dtypes and errors). */
   softmax(axis = -1): Tensor { return o().softmax(this, axis); }
+  /** Method form of `logSoftmax` (see that function for shapes, dtypes and errors). */
   logSoftmax(axis = -1): Tensor { return o().logSoftmax(this, axis); }
 }
 
