@@ -2,7 +2,7 @@ import { makeArray, promoteTypes } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { broadcastShapes, sizeOf } from '../shape';
-import { broadcastIndex, result } from './util';
+import { broadcastIndex, isSuffix, result } from './util';
 
 /** `Where`: [cond, a, b] → cond ≠ 0 ? a : b, all three broadcast together. */
 export const whereKernel: KernelConfig = {
@@ -19,6 +19,11 @@ export const whereKernel: KernelConfig = {
     const out = makeArray(dtype, n);
     if (c.length === n && a.length === n && b.length === n) {
       for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? a[i] : b[i];
+    } else if (a.length === 1 && b.length === n && c.length > 0 && isSuffix(ci.shape, shape)) {
+      // maskedFill of a causal mask [T,T] over scores [B,H,T,T]: the mask repeats every c.length elements
+      const fill = a[0];
+      const m = c.length;
+      for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) out[o + j] = c[j] !== 0 ? fill : b[o + j];
     } else if (n > 0) {
       const ic = broadcastIndex(ci.shape, shape);
       const ia = broadcastIndex(ai.shape, shape);
