@@ -170,6 +170,18 @@ describe.skipIf(!has)('downloadGPT2 (fake hub serving ../shared/fixtures/arcsf-c
     expect(readFileSync(join(dir, 'model.safetensors')).equals(readFileSync(join(base, 'model.safetensors')))).toBe(true);
   });
 
+  it('a hub that never answers: E_DOWNLOAD_STALLED for the first request, the cache serves when it can', async () => {
+    hub.silent = true;
+    const t0 = Date.now();
+    const e = await expectCode(downloadGPT2(REPO, undefined, { ...opts(), timeoutMs: 300 }), 'E_DOWNLOAD_STALLED');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(e.url).toBe(`${hub.hubOrigin}/${REPO}/resolve/main/config.json`);
+    hub.silent = false;
+    const dir = await downloadGPT2(REPO, undefined, opts());
+    hub.silent = true;
+    expect(await downloadGPT2(REPO, undefined, { ...opts(), timeoutMs: 300 })).toBe(dir);
+  });
+
   it('bytes that do not match the LFS sha256 are refused and deleted', async () => {
     hub.fault = 'corrupt';
     hub.faultCount = 1;

@@ -52,6 +52,8 @@ export class FakeHub {
   /** Fault applied to the next `faultCount` CDN GETs (the LFS weights). */
   fault: Fault = 'none';
   faultCount = 0;
+  /** When true the hub accepts connections but never answers (a stalled server). */
+  silent = false;
   /** Custom header overrides for HEAD answers (e.g. a hostile ETag). */
   etagOverride: string | undefined;
   hubOrigin = '';
@@ -91,6 +93,7 @@ export class FakeHub {
 
   private onHub(req: IncomingMessage, res: ServerResponse): void {
     this.record('hub', req);
+    if (this.silent) return;
     const m = /^\/(.+)\/resolve\/([^/]+)\/(.+)$/.exec(req.url ?? '');
     if (!m) return void res.writeHead(400).end();
     const [repoId, revision, file] = [m[1], decodeURIComponent(m[2]), m[3].split('/').map(decodeURIComponent).join('/')];
