@@ -23,6 +23,39 @@ export class Tanh extends Module {
   }
 }
 
+function checkDim(dim: number, what: string): number {
+  if (!Number.isInteger(dim)) throw new ArgumentError(`${what}: dim must be an integer, got ${JSON.stringify(dim)}`);
+  return dim;
+}
+
+/**
+ * e^x / Σ e^x along `dim` (torch.nn.Softmax; default the last dim, where torch's implicit choice is
+ * deprecated). Any shape, float32; max-subtracted so large logits do not overflow. A `dim` outside
+ * [−ndim, ndim) is an IndexError `E_INDEX` from the op at forward time; a non-integer dim is `E_ARG` here.
+ */
+export class Softmax extends Module {
+  readonly dim: number;
+  constructor(dim = -1) {
+    super();
+    this.dim = checkDim(dim, 'Softmax');
+  }
+  forward(x: Tensor): Tensor {
+    return x.softmax(this.dim);
+  }
+}
+
+/** log softmax(x) along `dim` (torch.nn.LogSoftmax), computed as x − max − log Σ e^(x − max); see {@link Softmax}. */
+export class LogSoftmax extends Module {
+  readonly dim: number;
+  constructor(dim = -1) {
+    super();
+    this.dim = checkDim(dim, 'LogSoftmax');
+  }
+  forward(x: Tensor): Tensor {
+    return x.logSoftmax(this.dim);
+  }
+}
+
 /** Options of {@link GELU}. */
 export interface GELUOptions {
   /**

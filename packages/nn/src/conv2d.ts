@@ -17,6 +17,12 @@ export interface Conv2dOptions extends InitOptions {
   dilation?: Pair;
   /** Learn a bias per output channel; default true. */
   bias?: boolean;
+  /**
+   * Split the channels into this many independent convolutions (torch `groups`); default 1.
+   * `inChannels` and `outChannels` must both be multiples of it; groups = inChannels is a
+   * depthwise convolution.
+   */
+  groups?: number;
 }
 
 /** Normalises an int-or-pair argument, throwing `E_ARG` unless each entry is an integer ≥ min. */
@@ -27,16 +33,28 @@ export function pair(v: Pair, what: string, min: number): [number, number] {
   return p;
 }
 
+/** Checks torch's constraints on `groups`: a positive integer dividing both channel counts. */
+function checkGroups(groups: number, inChannels: number, outChannels: number): number {
+  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`Conv2d groups must be a positive integer, got ${JSON.stringify(groups)}`);
+  if (inChannels % groups !== 0) throw new ArgumentError(`Conv2d inChannels (${inChannels}) must be divisible by groups (${groups})`);
+  if (outChannels % groups !== 0) throw new ArgumentError(`Conv2d outChannels (${outChannels}) must be divisible by groups (${groups})`);
+  return groups;
+}
+
 /**
- * 2-D convolution (torch.nn.Conv2d, groups = 1): input [N, Cin, H, W] → [N, Cout, Ho, Wo] with
- * Ho = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1. `weight` [Cout, Cin, kh, kw], `bias` [Cout]; both initialised
- * U(−1/√(Cin·kh·kw), +1/√(Cin·kh·kw)) like PyTorch.
+ * 2-D convolution (torch.nn.Conv2d): input [N, Cin, H, W] → [N, Cout, Ho, Wo] with
+ * Ho = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1. With `groups` = g, output channels of group j see only
+ * input channels of group j. `weight` [Cout, Cin/g, kh, kw], `bias` [Cout]; both initialised
+ * U(−1/√fan_in, +1/√fan_in) with fan_in = (Cin/g)·kh·kw, like PyTorch's reset_parameters.
+ * Throws {@link ArgumentError} `E_ARG` for a bad size or option, naming it (e.g. `Conv2d groups`).
  */
 export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
   readonly dilation: [number, number];
+  /** Number of channel groups (torch `groups`); 1 for an ordinary convolution. */
+  readonly groups: number;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super();
@@ -46,14 +64,15 @@ export class Conv2d extends Module {
     this.stride = pair(options.stride ?? 1, 'Conv2d stride', 1);
     this.padding = pair(options.padding ?? 0, 'Conv2d padding', 0);
     this.dilation = pair(options.dilation ?? 1, 'Conv2d dilation', 1);
+    this.groups = checkGroups(options.groups ?? 1, inChannels, outChannels);
     const [kh, kw] = this.kernelSize;
-    const bound = 1 / Math.sqrt(inChannels * kh * kw);
+    const bound = 1 / Math.sqrt((inChannels / this.groups) * kh * kw);
     const draw = (shape: number[]): Tensor => (options.skipInit ? constant(shape, 0) : uniform(shape, bound, options.generator));
-    this.registerParameter('weight', draw([outChannels, inChannels, kh, kw]));
+    this.registerParameter('weight', draw([outChannels, inChannels / this.groups, kh, kw]));
     if (options.bias ?? true) this.registerParameter('bias', draw([outChannels]));
   }
 
-  /** Weight [Cout, Cin, kh, kw]. */
+  /** Weight [Cout, Cin/groups, kh, kw]. */
   get weight(): Tensor {
     return this.getParameter('weight');
   }
@@ -64,6 +83,6 @@ export class Conv2d extends Module {
 
   /** x [N, Cin, H, W] → [N, Cout, Ho, Wo]. Shape errors come from the op. */
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias ?? undefined, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+    return conv2d(x, this.weight, this.bias ?? undefined, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 }

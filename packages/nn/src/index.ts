@@ -4,7 +4,7 @@ export { ModuleList } from './module_list';
 export { StateDictError, ContextLengthError, ArgumentError } from './errors';
 export { type InitOptions, uniform, normal, constant } from './init';
 export { Linear, type LinearOptions } from './linear';
-export { ReLU, Sigmoid, Tanh, GELU, type GELUOptions, type ActivationName, activationModule } from './activations';
+export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU, type GELUOptions, type ActivationName, activationModule } from './activations';
 export { Conv2d, type Conv2dOptions, type Pair } from './conv2d';
 export { MaxPool2d, type MaxPool2dOptions } from './max_pool2d';
 export { Flatten } from './flatten';

@@ -1,7 +1,7 @@
 import '@gorch/autograd';
 import { Generator, tensor, tidy, zeros } from '@gorch/tensor';
 import { describe, expect, it } from 'vitest';
-import { Dropout, Embedding, GPT, Linear, ReLU, Sequential, StateDictError, type GPTConfig } from '../src/index';
+import { ArgumentError, Conv2d, Dropout, Embedding, GPT, Linear, LogSoftmax, ReLU, Sequential, Softmax, StateDictError, type GPTConfig } from '../src/index';
 import golden from './golden/modules.json';
 
 describe('Module', () => {
@@ -88,6 +88,46 @@ describe('initialisation (PyTorch defaults)', () => {
       expect(s2 / w.length).toBeCloseTo((bound * bound) / 3, 4);
       expect(Math.max(...lin.bias!.dataSync().map(Math.abs))).toBeLessThanOrEqual(bound);
     });
+  });
+
+  it('grouped Conv2d: weight [out, in/groups, kh, kw] as torch made it, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in/groups*kh*kw', () => {
+    tidy(() => {
+      // The weight shapes torch.nn.Conv2d produced for the golden grouped / depthwise cases.
+      for (const c of golden.modules.filter((m) => m.module === 'Conv2d' && 'groups' in m.config)) {
+        const cfg = c.config as { inChannels: number; outChannels: number; kernelSize: number | [number, number]; groups: number };
+        expect([...new Conv2d(cfg.inChannels, cfg.outChannels, cfg.kernelSize, { groups: cfg.groups }).weight.shape], c.name).toEqual((c.params as any).weight.shape);
+      }
+      // torch.nn.init._calculate_fan_in_and_fan_out: fan_in = weight.shape[1] * kh * kw = (64 / 16) * 3 * 3.
+      const conv = new Conv2d(64, 256, 3, { groups: 16, generator: new Generator(4) });
+      expect(conv.groups).toBe(16);
+      const bound = 1 / 6;
+      const w = conv.weight.dataSync();
+      let s2 = 0;
+      let max = 0;
+      for (const v of w) {
+        max = Math.max(max, Math.abs(v));
+        s2 += v * v;
+      }
+      expect(max).toBeLessThanOrEqual(bound);
+      expect(max).toBeGreaterThan(0.99 * bound); // ungrouped fan_in would cap it at 1/24
+      expect(s2 / w.length).toBeCloseTo((bound * bound) / 3, 4);
+      expect(Math.max(...conv.bias!.dataSync().map(Math.abs))).toBeLessThanOrEqual(bound);
+    });
+  });
+
+  it('Conv2d groups and Softmax dim: typed E_ARG errors naming the argument', () => {
+    const bad = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(ArgumentError);
+      expect(f).toThrow(expect.objectContaining({ code: 'E_ARG' }));
+      expect(f).toThrow(message);
+    };
+    bad(() => new Conv2d(6, 4, 3, { groups: 4 }), /Conv2d inChannels \(6\) must be divisible by groups \(4\)/);
+    bad(() => new Conv2d(4, 6, 3, { groups: 4 }), /Conv2d outChannels \(6\) must be divisible by groups \(4\)/);
+    bad(() => new Conv2d(4, 4, 3, { groups: 0 }), /Conv2d groups must be a positive integer, got 0/);
+    bad(() => new Conv2d(4, 4, 3, { groups: 1.5 }), /Conv2d groups/);
+    bad(() => new Softmax(0.5), /Softmax: dim must be an integer/);
+    bad(() => new LogSoftmax(Number.NaN), /LogSoftmax: dim must be an integer/);
+    expect(() => new Softmax(2).forward(tensor([[1, 2]]))).toThrow(expect.objectContaining({ code: 'E_INDEX' }));
   });
 
   it('Embedding ~ N(0, 1); the same generator seed gives the same weights', () => {

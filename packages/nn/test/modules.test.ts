@@ -9,11 +9,13 @@ import {
   GELU,
   LayerNorm,
   Linear,
+  LogSoftmax,
   MaxPool2d,
   MultiHeadAttention,
   ReLU,
   Sequential,
   Sigmoid,
+  Softmax,
   Tanh,
   TransformerBlock,
   type Module,
@@ -47,7 +49,11 @@ function build(kind: string, c: any): Module {
     case 'GELU':
       return new GELU({ approximate: c.approximate });
     case 'Conv2d':
-      return new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, bias: c.bias });
+      return new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, bias: c.bias, groups: c.groups });
+    case 'Softmax':
+      return new Softmax(c.dim);
+    case 'LogSoftmax':
+      return new LogSoftmax(c.dim);
     case 'MaxPool2d':
       return new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding });
     case 'Flatten':
