@@ -41,7 +41,7 @@ export const KernelName = {
   /** [x, weight, bias?] → x @ weightᵀ + bias, weight [out, in] (torch.nn.functional.linear). */ Linear: 'Linear',
   /** [x] {axes: number[], keepdim} → sum. */ Sum: 'Sum',
   /** [x] {axes, keepdim} → mean. */ Mean: 'Mean',
-  /** [x] {axes, keepdim} → max (NaN propagates). */ Max: 'Max',
+  /** [x] {axes, keepdim, tieBreak?: 'first'} → max (NaN propagates). tieBreak only tells gradients where ties go (maxPool2d sets 'first'); values are unaffected. */ Max: 'Max',
   /** [x] {axes, keepdim} → min (NaN propagates). */ Min: 'Min',
   /** [x] {axis: number | null, keepdim} → int32 index of the first max. */ ArgMax: 'ArgMax',
   /** [x] {axes, keepdim, unbiased} → variance. */ Var: 'Var',
