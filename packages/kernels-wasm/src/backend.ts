@@ -16,6 +16,11 @@ export class WasmData {
     readonly dtype: DType,
     /** Encoding in the heap; half formats hold float32 tensors in 2 bytes per element. */
     readonly format: StorageFormat,
+    /**
+     * For a 2-D tensor [rows, cols]: the heap holds its transpose [cols, rows] contiguously
+     * (a Linear weight kept in the layout the 1-row matrix x vector kernel streams fastest).
+     */
+    readonly transposedOf: readonly [number, number] | null = null,
   ) {}
   /** Bytes held in the heap. */
   get bytes(): number {
@@ -48,9 +53,9 @@ export class WasmBackend implements Backend {
   }
 
   /** Uninitialised storage for `size` elements (kernels write their outputs here). */
-  allocate(size: number, dtype: DType, format: StorageFormat = dtype): WasmData {
+  allocate(size: number, dtype: DType, format: StorageFormat = dtype, transposedOf: readonly [number, number] | null = null): WasmData {
     const bytes = size * (format === 'bfloat16' || format === 'float16' ? 2 : 4);
-    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes) : 0, size, dtype, format);
+    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes) : 0, size, dtype, format, transposedOf);
     this.live.add(d);
     this.bytes += d.bytes;
     return d;
@@ -66,15 +71,39 @@ export class WasmBackend implements Backend {
 
   read(dataId: DataId): TypedArray {
     const d = this.data(dataId);
-    if (d.format === 'int32') return this.km.readI32(d.ptr, d.size);
-    if (d.format === 'float32') return this.km.readF32(d.ptr, d.size);
-    const tmp = this.km.malloc(Math.max(4, d.size * 4));
+    if (d.transposedOf === null && d.format === 'int32') return this.km.readI32(d.ptr, d.size);
+    if (d.transposedOf === null && d.format === 'float32') return this.km.readF32(d.ptr, d.size);
+    const tmp = this.materialize(d);
     try {
-      this.km.exports.gorch_widen(WeightFormat[d.format], d.size, d.ptr, tmp);
-      return this.km.readF32(tmp, d.size);
+      return d.dtype === 'int32' ? this.km.readI32(tmp.ptr, d.size) : this.km.readF32(tmp.ptr, d.size);
     } finally {
-      this.km.free(tmp);
+      this.disposeData(tmp);
     }
+  }
+
+  /**
+   * A temporary contiguous float32/int32 copy of storage kept half-width and/or transposed (the caller
+   * disposes it with `disposeData`).
+   */
+  materialize(d: WasmData): WasmData {
+    const out = this.allocate(d.size, d.dtype);
+    if (d.size === 0) return out;
+    let src = d.ptr;
+    let widened: WasmData | null = null;
+    if (d.format === 'bfloat16' || d.format === 'float16') {
+      widened = d.transposedOf ? this.allocate(d.size, 'float32') : out;
+      this.km.exports.gorch_widen(WeightFormat[d.format], d.size, d.ptr, widened.ptr);
+      src = widened.ptr;
+    }
+    if (d.transposedOf) {
+      const [rows, cols] = d.transposedOf; // storage is [cols, rows]; out[r, c] = storage[c, r]
+      const p = this.km.params([rows, cols, 1, rows]);
+      this.km.exports.gorch_copy_strided(2, p, src, p + 8, out.ptr);
+      if (widened) this.disposeData(widened);
+    } else if (!widened) {
+      this.km.u8().copyWithin(out.ptr, d.ptr, d.ptr + 4 * d.size);
+    }
+    return out;
   }
 
   disposeData(dataId: DataId): void {

@@ -1,6 +1,6 @@
 export { initWasmBackend, capabilities, wasmKernelModule, type WasmCapabilities, type InitWasmOptions } from './init';
 export { WasmBackend, WasmData, type StorageFormat } from './backend';
-export { toHalfStorage, fromHalfBits, storageFormat } from './half';
+export { toHalfStorage, repack, fromHalfBits, storageFormat } from './half';
 export { KernelModule } from './kernel_module';
 export { compileKernelModule, WASM_FILES, type WasmLoadOptions } from './loader';
 export { simdSupported, threadsSupport } from './simd_support';

@@ -23,6 +23,7 @@ export interface KernelExports {
   gorch_embedding(n: number, idx: number, V: number, D: number, table: number, out: number): number;
   gorch_embedding_half(n: number, idx: number, V: number, D: number, fmt: number, table: number, out: number): number;
   gorch_copy_strided(ndim: number, shape: number, src: number, strides: number, out: number): number;
+  gorch_embedding_cols(n: number, idx: number, V: number, D: number, fmt: number, table: number, out: number): number;
   gorch_conv2d(params: number, x: number, w: number, bias: number, out: number, col: number): void;
   gorch_max_pool2d(params: number, x: number, out: number): void;
   gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, scratch: number): void;

@@ -3,7 +3,7 @@
 // PyTorch goldens in packages/tensor/test). Also: fallback, storage lifetime, heap growth.
 import * as T from '@gorch/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilities, fromHalfBits, initWasmBackend, storageFormat, toHalfStorage, WasmBackend } from '../src/index';
+import { capabilities, fromHalfBits, initWasmBackend, repack, storageFormat, toHalfStorage, WasmBackend } from '../src/index';
 import { maxRelErr, numberToBf16, randn, rng } from './reference';
 
 beforeAll(async () => {
@@ -174,6 +174,26 @@ describe('wasm backend', () => {
       expect(Array.from(T.indexSelect(Wh, 0, ids).dataSync())).toEqual(Array.from(T.indexSelect(rounded, 0, ids).dataSync()));
       for (const t of [W, x, Wh, rounded, ids]) t.dispose();
     }
+  });
+
+  it.each([['float32'], ['bfloat16'], ['float16']] as const)('transposed %s storage: same values everywhere, linear and embedding read it in place', (format) => {
+    const W = T.randn([130, 77]);
+    const ref = format === 'float32' ? T.clone(W) : toHalfStorage(W, format);
+    const Wt = repack(W, { format, transposed: true });
+    expect(storageFormat(Wt)).toBe(format);
+    expect(Array.from(Wt.dataSync())).toEqual(Array.from(ref.dataSync()));
+    for (const rows of [1, 2, 9]) {
+      const x = T.randn([rows, 77]);
+      expect(maxRelErr(T.linear(x, Wt).dataSync(), T.linear(x, ref).dataSync(), 1).err, `linear rows=${rows}`).toBeLessThan(1e-4);
+      const x2 = T.randn([rows, 130]);
+      expect(maxRelErr(T.matmul(x2, Wt).dataSync(), T.matmul(x2, ref).dataSync(), 1).err, `matmul rows=${rows}`).toBeLessThan(1e-4);
+      x.dispose(); x2.dispose();
+    }
+    const ids = T.tensor([0, 129, 5], { dtype: 'int32' });
+    expect(Array.from(T.indexSelect(Wt, 0, ids).dataSync())).toEqual(Array.from(T.indexSelect(ref, 0, ids).dataSync()));
+    expect(Array.from(T.add(Wt, 1).dataSync())).toEqual(Array.from(T.add(ref, 1).dataSync()));
+    expect(Array.from(T.transpose(Wt, 0, 1).dataSync())).toEqual(Array.from(T.transpose(ref, 0, 1).dataSync()));
+    for (const t of [W, ref, Wt, ids]) t.dispose();
   });
 
   it('fromHalfBits wraps checkpoint bits without widening', () => {

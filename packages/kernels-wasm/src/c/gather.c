@@ -18,3 +18,17 @@ EXPORT int gorch_embedding_half(int n, const int32_t *idx, int V, int D, int fmt
   for (int i = 0; i < n; i++) gorch_widen(fmt, D, table + (size_t)idx[i] * D, out + (size_t)i * D);
   return -1;
 }
+
+/* The lookup from a table stored transposed, [D, V] (a tied wte kept in the lm_head decode layout):
+ * out[i, d] = table[d, idx[i]], widened from fmt 0 float32 / 1 bfloat16 / 2 float16. */
+EXPORT int gorch_embedding_cols(int n, const int32_t *idx, int V, int D, int fmt, const void *table, float *out) {
+  for (int i = 0; i < n; i++)
+    if (idx[i] < 0 || idx[i] >= V) return i;
+  for (int i = 0; i < n; i++)
+    for (int d = 0; d < D; d++) {
+      size_t at = (size_t)d * V + idx[i];
+      if (fmt == 0) out[(size_t)i * D + d] = ((const float *)table)[at];
+      else gorch_widen(fmt, 1, (const uint16_t *)table + at, out + (size_t)i * D + d);
+    }
+  return -1;
+}

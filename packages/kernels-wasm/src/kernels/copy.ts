@@ -1,5 +1,5 @@
 import { KernelName, type KernelOutput, type TensorInfo } from '@gorch/tensor';
-import { registerWasmKernel, storage, type WasmCall } from './register';
+import { plain, registerWasmKernel, storage, type WasmCall } from './register';
 
 const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
 
@@ -16,10 +16,6 @@ function out(call: WasmCall, x: TensorInfo, shape: number[]) {
   const result: KernelOutput = { dataId: data, shape, dtype: x.dtype };
   return { data, result };
 }
-const plain = (call: WasmCall, x: TensorInfo): boolean => {
-  const f = storage(call, x).format;
-  return f === 'float32' || f === 'int32';
-};
 
 /** out = x read with `strides` over `shape` (4-byte elements, float32 or int32). */
 function strided(call: WasmCall, x: TensorInfo, shape: number[], strides: number[], offset = 0): KernelOutput | null {

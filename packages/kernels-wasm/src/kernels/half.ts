@@ -1,33 +1,37 @@
 import { GorchError } from '@gorch/tensor';
-import { WeightFormat } from '../wasm_exports';
-import { registerWasmKernel, storage } from './register';
+import { f32Ptr, registerWasmKernel, storage } from './register';
 
-/** Kernel names of the half-width storage conversions (wasm backend only). */
-export const HalfKernel = { Narrow: 'WasmNarrowStorage', FromBits: 'WasmFromHalfBits' } as const;
+/** Kernel names of the storage conversions (wasm backend only). */
+export const StorageKernel = { Repack: 'WasmRepackStorage', FromBits: 'WasmFromHalfBits' } as const;
 
 export function registerHalfKernels(): void {
-  registerWasmKernel(HalfKernel.Narrow, ({ inputs, attrs }, call) => {
+  registerWasmKernel(StorageKernel.Repack, ({ inputs, attrs }, call) => {
     const x = inputs[0];
-    const format = attrs.format as 'bfloat16' | 'float16';
-    if (x.dtype !== 'float32') throw new GorchError('E_DTYPE', `toHalfStorage: tensor must be float32, got ${x.dtype}`);
+    const format = attrs.format as 'float32' | 'bfloat16' | 'float16';
+    const transposed = attrs.transposed === true;
+    if (x.dtype !== 'float32') throw new GorchError('E_DTYPE', `repack: tensor must be float32, got ${x.dtype}`);
+    if (transposed && x.shape.length !== 2) throw new GorchError('E_SHAPE', `repack: transposed storage needs a 2-D tensor, got shape ${JSON.stringify(x.shape)}`);
     const src = storage(call, x);
-    if (src.format === format) return { dataId: src, shape: x.shape, dtype: 'float32' };
-    const srcPtr = src.format === 'float32' ? src.ptr : 0;
-    const out = call.be.allocate(src.size, 'float32', format);
+    if (src.format === format && (src.transposedOf !== null) === transposed) return { dataId: src, shape: x.shape, dtype: 'float32' };
+    const km = call.be.km;
+    let p = f32Ptr(call, x); // logical row-major float32
+    if (transposed && src.size > 0) {
+      const [R, C] = x.shape;
+      const t = call.be.allocate(src.size, 'float32');
+      call.temps.push(t);
+      const prm = km.params([C, R, 1, C]); // t[c, r] = x[r, c]
+      km.exports.gorch_copy_strided(2, prm, p, prm + 8, t.ptr);
+      p = t.ptr;
+    }
+    const out = call.be.allocate(src.size, 'float32', format, transposed ? [x.shape[0], x.shape[1]] : null);
     if (src.size > 0) {
-      let p = srcPtr;
-      if (p === 0) {
-        const t = call.be.allocate(src.size, 'float32');
-        call.temps.push(t);
-        call.be.km.exports.gorch_widen(WeightFormat[src.format as 'bfloat16' | 'float16'], src.size, src.ptr, t.ptr);
-        p = t.ptr;
-      }
-      if (format === 'bfloat16') call.be.km.exports.gorch_narrow_bf16(src.size, p, out.ptr);
-      else call.be.km.exports.gorch_narrow_f16(src.size, p, out.ptr);
+      if (format === 'bfloat16') km.exports.gorch_narrow_bf16(src.size, p, out.ptr);
+      else if (format === 'float16') km.exports.gorch_narrow_f16(src.size, p, out.ptr);
+      else km.u8().copyWithin(out.ptr, p, p + 4 * src.size);
     }
     return { dataId: out, shape: x.shape, dtype: 'float32' };
   });
-  registerWasmKernel(HalfKernel.FromBits, ({ attrs }, call) => {
+  registerWasmKernel(StorageKernel.FromBits, ({ attrs }, call) => {
     const bits = attrs.bits as Uint16Array;
     const shape = attrs.shape as number[];
     const out = call.be.allocate(bits.length, 'float32', attrs.format as 'bfloat16' | 'float16');

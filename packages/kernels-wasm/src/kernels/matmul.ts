@@ -11,6 +11,8 @@ const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
  */
 function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
   const wd = storage(call, w);
+  // storage holding the transpose flips which layout the C code sees
+  if (wd.transposedOf !== null) transposed = !transposed;
   const fmt = wd.format === 'bfloat16' || wd.format === 'float16' ? WeightFormat[wd.format] : WeightFormat.float32;
   let scratch = 0;
   if (fmt !== WeightFormat.float32 && rows > 8) {

@@ -1,6 +1,5 @@
 import { getKernel, registerKernel, GorchError, type KernelArgs, type KernelOutput, type TensorInfo } from '@gorch/tensor';
 import { WasmBackend, WasmData } from '../backend';
-import { WeightFormat } from '../wasm_exports';
 
 /** Per-call context of a wasm kernel: the backend and temporaries freed when the kernel returns. */
 export interface WasmCall {
@@ -45,11 +44,10 @@ export function storage(call: WasmCall, info: TensorInfo): WasmData {
 /** Pointer to float32 values of `info`, widening half-width storage into a temporary. */
 export function f32Ptr(call: WasmCall, info: TensorInfo): number {
   const d = storage(call, info);
-  if (d.format === 'float32') return d.ptr;
   if (d.format === 'int32') throw new GorchError('E_KERNEL', 'f32Ptr: int32 storage');
-  const t = call.be.allocate(d.size, 'float32');
+  if (d.format === 'float32' && d.transposedOf === null) return d.ptr;
+  const t = call.be.materialize(d);
   call.temps.push(t);
-  call.be.km.exports.gorch_widen(WeightFormat[d.format], d.size, d.ptr, t.ptr);
   return t.ptr;
 }
 
@@ -63,4 +61,10 @@ export function output(call: WasmCall, shape: number[]): { data: WasmData; resul
 /** True when every input is a float32 tensor (half-width storage included). */
 export function allFloat32(inputs: TensorInfo[]): boolean {
   return inputs.every((i) => i.dtype === 'float32');
+}
+
+/** True when `info` is stored plainly (contiguous, 4-byte elements), so its heap bytes can be copied as they are. */
+export function plain(call: WasmCall, info: TensorInfo): boolean {
+  const d = storage(call, info);
+  return (d.format === 'float32' || d.format === 'int32') && d.transposedOf === null;
 }
