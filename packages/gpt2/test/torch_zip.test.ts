@@ -79,3 +79,26 @@ describe('unpickle', () => {
     expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x68, 0x05]), { globals: new Map() })).toThrow(/memo index 5/);
   });
 });
+
+describe('unpickle on damaged input', () => {
+  it('every truncation of a real state-dict pickle is a typed error, never a crash or a partial result', () => {
+    const entries = unzipSync(read('parity-gpt-neo/pytorch_model.bin'));
+    const name = Object.keys(entries).find((k) => k.endsWith('/data.pkl'))!;
+    const pkl = entries[name];
+    for (let n = 0; n < pkl.length; n += 5) {
+      let err: unknown;
+      try {
+        readTorchZip(zipSync({ ...entries, [name]: pkl.subarray(0, n) }), 'cut.bin');
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `prefix of ${n} bytes`).toBeInstanceOf(PickleError);
+    }
+  });
+
+  it('refuses a pickled module class (torch.save(model)) by name', () => {
+    // protocol-2 GLOBAL opcode for torch.nn.modules.linear.Linear followed by STOP
+    const bytes = Uint8Array.from([0x80, 0x02, ...Buffer.from('ctorch.nn.modules.linear\nLinear\n'), 0x2e]);
+    expect(() => unpickle(bytes, { globals: new Map() })).toThrow(/refusing global torch\.nn\.modules\.linear\.Linear/);
+  });
+});
