@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only devDependency; src/ never imports optim (DAG)
 import { AdamW } from '@gorch/optim';
 import { defaultModelDir, fineTune, generate, loadGPT2, loadGPT2Tokenizer, saveGPT2, type GPT2LMHeadModel } from '../src/index';
 
