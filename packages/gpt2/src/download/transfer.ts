@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DownloadError } from './errors';
@@ -27,20 +27,31 @@ export interface TransferOptions extends HubAccess {
 
 const RETRIABLE = new Set(['E_DOWNLOAD_STALLED', 'E_DOWNLOAD_NETWORK', 'E_DOWNLOAD_TRUNCATED']);
 
-async function sha256Of(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+/** A running sha256 of the first `bytes` bytes of the partial file (LFS files only). */
+interface PrefixHash {
+  hash: Hash;
+  bytes: number;
+}
+
+/** A hash of exactly the first `have` bytes of `partial`: kept when it already is one, else re-read. */
+async function prefixHash(partial: string, have: number, current: PrefixHash | undefined): Promise<PrefixHash> {
+  if (current !== undefined && current.bytes === have) return current;
+  const hash = createHash('sha256');
+  if (have > 0) for await (const chunk of createReadStream(partial, { start: 0, end: have - 1 })) hash.update(chunk as Buffer);
+  return { hash, bytes: have };
 }
 
 /** One GET into `partial`, appending from its current length with `Range: bytes=N-` when it is not empty. */
-async function attempt(remote: RemoteFile, partial: string, opts: TransferOptions): Promise<void> {
+async function attempt(remote: RemoteFile, partial: string, opts: TransferOptions, state: { prefix?: PrefixHash }): Promise<void> {
   let have = existsSync(partial) ? statSync(partial).size : 0;
   if (remote.size !== undefined && have > remote.size) {
     rmSync(partial); // longer than the file: not a prefix of it
     have = 0;
   }
   if (remote.size !== undefined && have === remote.size) return;
+  // hashing while writing spares a second read of the file; the prefix is hashed before the request
+  // so that the response never waits on it (and never trips the idle timeout)
+  let prefix = remote.sha256 ? await prefixHash(partial, have, state.prefix) : undefined;
   const headers = hubHeaders(opts, remote.downloadUrl);
   if (have > 0) headers.Range = `bytes=${have}-`;
   const res = await requestFollowing('GET', remote.downloadUrl, { headers, timeoutMs: opts.timeoutMs, signal: opts.signal });
@@ -58,15 +69,19 @@ async function attempt(remote: RemoteFile, partial: string, opts: TransferOption
     }
   } else {
     have = 0; // the server ignored Range: the body is the whole file
+    if (prefix) prefix = { hash: createHash('sha256'), bytes: 0 };
   }
   const length = header(res.headers, 'content-length');
   const expected = remote.size ?? (length !== undefined && /^\d+$/.test(length) ? have + Number(length) : undefined);
+  state.prefix = prefix;
   const fh = await open(partial, have > 0 ? 'a' : 'w');
   let bodyError: unknown;
   try {
     for await (const chunk of res.body) {
       await fh.write(chunk as Buffer);
+      prefix?.hash.update(chunk as Buffer);
       have += (chunk as Buffer).length;
+      if (prefix) prefix.bytes = have;
       opts.onProgress?.({ file: opts.file, bytes: have, total: expected });
       if (expected !== undefined && have > expected) break;
     }
@@ -102,16 +117,18 @@ async function attempt(remote: RemoteFile, partial: string, opts: TransferOption
  */
 export async function transferToFile(remote: RemoteFile, dest: string, opts: TransferOptions): Promise<void> {
   const partial = `${dest}.incomplete`;
+  const state: { prefix?: PrefixHash } = {};
   for (let i = 0; ; i++) {
     try {
-      await attempt(remote, partial, opts);
+      await attempt(remote, partial, opts, state);
       break;
     } catch (e) {
       if (!(e instanceof DownloadError) || !RETRIABLE.has(e.code) || i >= opts.retries) throw e;
     }
   }
   if (remote.sha256) {
-    const got = await sha256Of(partial);
+    const size = statSync(partial).size;
+    const got = (await prefixHash(partial, size, state.prefix)).hash.digest('hex');
     if (got !== remote.etag) {
       rmSync(partial, { force: true });
       throw new DownloadError('E_DOWNLOAD_INTEGRITY', `${remote.downloadUrl}: ${opts.file} of ${opts.repoId} has sha256 ${got}, the Hub announced ${remote.etag}; the partial file was deleted`, remote.downloadUrl);
