@@ -55,3 +55,21 @@ describe('saveModelWeights / loadModelWeights', () => {
     await expect(loadModelWeights(file, c, (n) => `other.${n}`)).rejects.toThrow(CheckpointError);
   });
 });
+
+describe('untied lm_head', () => {
+  it('loads lm_head.weight as its own parameter when tie_word_embeddings is false, and saves it', async () => {
+    // pytorch_model.bin of tools/fixtures/gpt2_parity.py carries lm_head.weight (a copy of wte)
+    const dir = golden('parity-gpt2');
+    const { configFromPretrained } = await import('../src/index');
+    const cfg = { ...configFromPretrained(dir), tieWordEmbeddings: false };
+    const model = await loadGPT2(join(dir, 'pytorch_model.bin'), cfg);
+    expect(model.isTied).toBe(false);
+    expect(model.lm_head.weight.dataSync()).toEqual(model.wte.weight.dataSync());
+    const out = join(tmp, 'untied');
+    await saveGPT2(model, out);
+    expect(Object.keys((await readSafetensorsHeader(join(out, 'model.safetensors'))).header)).toContain('lm_head.weight');
+    const back = await loadGPT2(out);
+    expect(back.isTied).toBe(false);
+    expect(logits(back, [1, 2, 3])).toEqual(logits(model, [1, 2, 3]));
+  });
+});
