@@ -1,5 +1,5 @@
 // nn.Sequential / nn.Linear -> ONNX (opset 17), batch dimension symbolic.
-import { Conv2d, Dropout, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh, type Module } from '@gorch/nn';
+import { Conv2d, Dropout, Embedding, Flatten, GELU, LayerNorm, Linear, LogSoftmax, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh, type Module } from '@gorch/nn';
 import { ONNXModelBuilder, type BuilderDim } from './builder';
 import { DataType } from './data_type';
 import { ONNXError, UnsupportedModuleError } from './errors';
@@ -31,6 +31,11 @@ function exportLayer(b: ONNXModelBuilder, m: Module, index: number, { x, shape }
   if (m instanceof Sigmoid) return { x: b.op('Sigmoid', [x]), shape };
   if (m instanceof Tanh) return { x: b.op('Tanh', [x]), shape };
   if (m instanceof GELU) return { x: exportGELU(b, x, m), shape };
+  if (m instanceof Softmax || m instanceof LogSoftmax) {
+    // Opset 13 redefined (Log)Softmax as a single-axis op, torch's semantics; older opsets flattened from axis on.
+    if (m.dim < -shape.length || m.dim >= shape.length) fail(`dim ${m.dim} is out of range for rank ${shape.length}`);
+    return { x: b.op(m instanceof Softmax ? 'Softmax' : 'LogSoftmax', [x], { axis: m.dim }), shape };
+  }
   if (m instanceof Dropout) return { x, shape }; // identity in eval mode, the mode an exported model runs in
   if (m instanceof LayerNorm) {
     if (last !== m.normalizedShape) fail(`normalizes ${m.normalizedShape} features, gets shape [${shape}]`);
@@ -47,12 +52,11 @@ function exportLayer(b: ONNXModelBuilder, m: Module, index: number, { x, shape }
   }
   if (m instanceof Conv2d) {
     if (shape.length !== 4 || shape[1] !== m.inChannels) fail(`expects [N, ${m.inChannels}, H, W], gets [${shape}]`);
-    const groups = (m as Conv2d & { groups?: number }).groups ?? 1;
     const [kh, kw] = m.kernelSize;
     const inputs = [x, b.initializer(`${name}weight`, paramTensor(m.weight))];
     if (m.bias) inputs.push(b.initializer(`${name}bias`, paramTensor(m.bias)));
     const y = b.op('Conv', inputs, {
-      kernel_shape: [kh, kw], strides: [...m.stride], pads: [m.padding[0], m.padding[1], m.padding[0], m.padding[1]], dilations: [...m.dilation], group: groups,
+      kernel_shape: [kh, kw], strides: [...m.stride], pads: [m.padding[0], m.padding[1], m.padding[0], m.padding[1]], dilations: [...m.dilation], group: m.groups,
     });
     const out = [shape[0], m.outChannels, ...[0, 1].map((i) => windowOut(shape[2 + i], m.kernelSize[i], m.stride[i], m.padding[i], m.dilation[i]))];
     return { x: y, shape: out };
@@ -87,7 +91,8 @@ function checkShape(shape: readonly number[], what: string): number[] {
  * with an Embedding takes int64 ids, any other float32.
  *
  * Layer -> ONNX: Linear -> Gemm (transB = 1) on 2-D input, MatMul + Add otherwise; ReLU -> Relu;
- * Sigmoid; Tanh; GELU -> Erf / Tanh arithmetic; Conv2d -> Conv (strides, pads, dilations, group);
+ * Sigmoid; Tanh; Softmax / LogSoftmax -> Softmax / LogSoftmax (axis = dim, opset-13 single-axis
+ * semantics); GELU -> Erf / Tanh arithmetic; Conv2d -> Conv (strides, pads, dilations, group);
  * MaxPool2d -> MaxPool; Flatten -> Flatten (axis 1); LayerNorm -> LayerNormalization; Dropout ->
  * nothing; Embedding -> Gather. Initializers are named after the state dict (`0.weight`).
  *

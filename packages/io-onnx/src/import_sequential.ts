@@ -4,7 +4,7 @@ import { tensor, type Tensor } from '@gorch/tensor';
 import { identifyActivation } from './elementwise_probe';
 import { ONNXError, UnsupportedNodeError } from './errors';
 import { topologicalOrder } from './graph_order';
-import type { ONNXGraph, ONNXNode } from './onnx_file';
+import type { ONNXFile, ONNXGraph, ONNXNode } from './onnx_file';
 import type { ONNXTensor } from './tensor_data';
 import { onnxTensorValues } from './to_tensor';
 
@@ -50,9 +50,28 @@ function foldConstants(graph: ONNXGraph, order: number[]): { constants: Map<stri
   return { constants, folded };
 }
 
+/** What the reader knows about the graph beyond its nodes: the ai.onnx opset and the ranks of the graph inputs / outputs. */
+interface GraphFacts {
+  opset: number;
+  rankOf(value: string): number | null;
+}
+
+function graphFacts(file: ONNXGraph): GraphFacts {
+  // A bare graph (no model header) is taken to follow current operator semantics, as gorch writes them.
+  const header = (file as Partial<ONNXFile>).opsetImports?.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  const values = [...file.inputs, ...file.outputs];
+  return {
+    opset: header?.version ?? Number.POSITIVE_INFINITY,
+    rankOf: (name) => values.find((v) => v.name === name)?.shape?.length ?? null,
+  };
+}
+
 class SequentialReader {
   readonly layers: Layer[] = [];
-  constructor(private readonly constants: Map<string, ONNXTensor>) {}
+  constructor(
+    private readonly constants: Map<string, ONNXTensor>,
+    private readonly shapes: GraphFacts,
+  ) {}
 
   private constant(node: ONNXNode, index: number, what: string): ONNXTensor {
     const t = this.constants.get(node.inputs[index]);
@@ -127,10 +146,10 @@ class SequentialReader {
         if (this.int(node, 'axis', 1) !== 1) fail(`axis ${node.attributes.axis} (only 1 maps to nn.Flatten)`);
         this.layers.push(new nn.Flatten(1, -1));
         return true;
-      case 'Softmax': {
-        const Softmax = (nn as unknown as Record<string, new (dim: number) => Layer>).Softmax;
-        if (!Softmax) fail('@gorch/nn has no Softmax module yet');
-        this.layers.push(new Softmax(this.int(node, 'axis', -1)));
+      case 'Softmax':
+      case 'LogSoftmax': {
+        const dim = this.softmaxAxis(node, fail);
+        this.layers.push(node.opType === 'Softmax' ? new nn.Softmax(dim) : new nn.LogSoftmax(dim));
         return true;
       }
       case 'LayerNormalization': {
@@ -160,6 +179,20 @@ class SequentialReader {
     }
   }
 
+  /**
+   * The nn dim of a (Log)Softmax node. Before opset 13 the op flattened the input to 2-D at `axis`
+   * (default 1) and normalised each row, which is a single-dim softmax only when `axis` is the
+   * last dim, so the rank must be known there (from the graph input or output it touches).
+   */
+  private softmaxAxis(node: ONNXNode, fail: (d: string) => never): number {
+    if (this.shapes.opset >= 13) return this.int(node, 'axis', -1);
+    const axis = this.int(node, 'axis', 1);
+    const rank = this.shapes.rankOf(node.inputs[0]) ?? this.shapes.rankOf(node.outputs[0]);
+    if (rank === null) fail(`opset ${this.shapes.opset} coerces the input to 2-D at axis ${axis}; without its rank the axis cannot be checked to be the last`);
+    if (axis !== rank - 1 && axis !== -1) fail(`opset ${this.shapes.opset} softmax over dims ${axis}.. of a rank-${rank} input (flattened) has no single-dim nn equivalent`);
+    return -1;
+  }
+
   private spatial(node: ONNXNode, fail: (d: string) => never, kernel: number[]): { stride: [number, number]; padding: [number, number]; dilation: [number, number] } {
     const autoPad = node.attributes.auto_pad;
     if (autoPad !== undefined && autoPad !== 'NOTSET') fail(`auto_pad ${autoPad} is not supported; pads must be explicit`);
@@ -178,9 +211,8 @@ class SequentialReader {
     const group = this.int(node, 'group', 1);
     const [out, inPerGroup] = w.dims;
     const bias = node.inputs.length > 2 && node.inputs[2] !== '';
-    const options = { ...geometry, bias, skipInit: true, groups: group } as nn.Conv2dOptions;
-    const conv = new nn.Conv2d(inPerGroup * group, out, [kernel[0], kernel[1]], options);
-    if (group !== 1 && (conv as unknown as { groups?: number }).groups !== group) fail(`group = ${group}: nn.Conv2d has no groups option yet`);
+    if (!Number.isInteger(group) || group < 1 || out % group !== 0) fail(`group ${group} does not divide the ${out} output channels`);
+    const conv = new nn.Conv2d(inPerGroup * group, out, [kernel[0], kernel[1]], { ...geometry, bias, skipInit: true, groups: group });
     const params: Record<string, Tensor> = { weight: floatTensor(w) };
     if (bias) params.bias = floatTensor(this.constant(node, 2, 'bias'), [out]);
     load(conv, params);
@@ -219,7 +251,8 @@ class SequentialReader {
  * layers: one graph input (ids for a leading Gather) flowing through Gemm / MatMul (+ Add) ->
  * Linear, Relu / Sigmoid / Tanh, GELU (as Erf or Tanh arithmetic, recognized by evaluating it),
  * Conv (2-D) -> Conv2d, MaxPool (2-D) -> MaxPool2d, Flatten (axis 1), LayerNormalization (last
- * axis) -> LayerNorm, Gather (axis 0) -> Embedding, Softmax (when @gorch/nn has it), Dropout /
+ * axis) -> LayerNorm, Gather (axis 0) -> Embedding, Softmax / LogSoftmax -> Softmax / LogSoftmax
+ * (before opset 13 only on the last axis of a graph input or output of known rank), Dropout /
  * Identity -> nothing. Initializers, Constant nodes and Transpose of a constant are folded first.
  *
  * Throws {@link UnsupportedNodeError} naming the first node it cannot rebuild, and
@@ -232,7 +265,7 @@ export function importSequential(file: ONNXGraph): nn.Sequential {
   if (dataInputs.length !== 1 || file.outputs.length !== 1) {
     throw new ONNXError('E_ONNX_UNSUPPORTED', `importSequential: a Sequential has one input and one output; the graph has inputs [${dataInputs.map((v) => v.name)}] and outputs [${file.outputs.map((v) => v.name)}]`);
   }
-  const reader = new SequentialReader(constants);
+  const reader = new SequentialReader(constants, graphFacts(file));
   const pending = order.filter((i) => !folded.has(i)).map((i) => file.nodes[i]);
   let current = dataInputs[0].name;
   let k = 0;

@@ -41,10 +41,22 @@ describe('exportSequentialToONNX runs in onnxruntime', () => {
     await checkAgainstOrt(seq, [1, 3, 13, 14], [1, 2]);
   });
 
-  it('grouped Conv2d (when @gorch/nn supports groups)', async (ctx) => {
-    const conv = new nn.Conv2d(4, 6, 3, { groups: 2, generator: g } as nn.Conv2dOptions);
-    if ((conv as unknown as { groups?: number }).groups !== 2) ctx.skip('@gorch/nn Conv2d has no groups option yet');
-    await checkAgainstOrt(new nn.Sequential(conv, new nn.ReLU()), [1, 4, 9, 9], [1, 2]);
+  it('grouped and depthwise Conv2d write Conv group', async () => {
+    const seq = new nn.Sequential(
+      new nn.Conv2d(4, 6, 3, { groups: 2, padding: 1, generator: g }),
+      new nn.ReLU(),
+      new nn.Conv2d(6, 12, [3, 2], { groups: 6, stride: 2, bias: false, generator: g }),
+    );
+    const conv = parseONNX(sequentialToONNXBytes(seq, [1, 4, 9, 9])).nodes.filter((n) => n.opType === 'Conv');
+    expect(conv.map((n) => n.attributes.group)).toEqual([2, 6]);
+    await checkAgainstOrt(seq, [1, 4, 9, 9], [1, 2]);
+  });
+
+  it('Softmax and LogSoftmax over any dim (opset-13 single-axis semantics)', async () => {
+    await checkAgainstOrt(new nn.Sequential(new nn.Linear(5, 6, { generator: g }), new nn.Softmax()), [1, 5], [1, 4]);
+    await checkAgainstOrt(new nn.Sequential(new nn.Conv2d(2, 3, 1, { generator: g }), new nn.Softmax(1)), [1, 2, 3, 4], [1, 2]);
+    await checkAgainstOrt(new nn.Sequential(new nn.Linear(4, 4, { generator: g }), new nn.LogSoftmax(-2)), [1, 3, 4], [1, 2]);
+    expect(() => sequentialToONNXBytes(new nn.Sequential(new nn.Softmax(2)), [1, 4])).toThrow(/Softmax at position 0: dim 2 is out of range for rank 2/);
   });
 
   it('LayerNorm and tanh-GELU over [batch, T, C] (MatMul + Add linear form), Dropout dropped in eval', async () => {
