@@ -1,6 +1,6 @@
 // GPT-2-small decoding speed (random N(0, 0.02) weights, KV cache, greedy, batch 1) on gorch's 'js'
-// backend, the 'wasm' backend with float32 weights, and 'wasm' with bfloat16 matrices (embedding
-// tied to lm_head, so wte is bf16 too), beside onnxruntime-node (native, 1 intra-op thread and its
+// backend, the 'wasm' backend with float32 weights as loaded, and 'wasm' with the weight matrices
+// repacked to the decode layout (transposed; float32 or bfloat16; wte is tied to lm_head), beside onnxruntime-node (native, 1 intra-op thread and its
 // default) running the same architecture exported by packages/kernels-wasm/tools/make_gpt2_decode_onnx.py
 // (skipped with a message when bench/.data/gpt2_decode.onnx is absent).
 // Interleaved: each round decodes STEPS tokens on every variant.
@@ -8,7 +8,7 @@
 import * as T from '@gorch/tensor';
 import { noGrad } from '@gorch/autograd';
 import { GPT, KVCache } from '@gorch/nn';
-import { initWasmBackend, toHalfStorage } from '@gorch/kernels-wasm';
+import { initWasmBackend, repack } from '@gorch/kernels-wasm';
 import ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,16 +21,20 @@ const PROMPT = 8;
 
 const config = { vocabSize: 50257, nPositions: 1024, nEmbd: 768, nHead: 12, nLayer: 12 };
 
-function build(backend: string, half: boolean): GPT {
+/**
+ * `storage`: null keeps the weights as loaded; otherwise every 2-D weight except wpe (all Linear
+ * weights and the tied wte / lm_head) is repacked: transposed to the decode layout, in `format`.
+ */
+function build(backend: string, storage: null | 'float32' | 'bfloat16'): GPT {
   T.setBackend(backend);
   T.manualSeed(0);
   const model = new GPT(config).tieLMHeadToEmbedding();
-  if (half) {
+  if (storage !== null) {
     noGrad(() => {
       for (const [name, p] of model.namedParameters()) {
         if (p.ndim !== 2 || name.startsWith('wpe')) continue;
-        const h = toHalfStorage(p, 'bfloat16');
-        T.engine.assign(p, h); // the parameter now shares the bf16 storage
+        const h = repack(p, { format: storage, transposed: true });
+        T.engine.assign(p, h); // the parameter now shares the repacked storage
         h.dispose();
       }
     });
@@ -82,12 +86,12 @@ async function decodeOrt(session: ort.InferenceSession): Promise<number> {
 await initWasmBackend();
 interface Variant { name: string; run: () => Promise<number> | number }
 const variants: Variant[] = [];
-for (const [name, half] of [['gorch wasm (float32)', false], ['gorch wasm (bf16 weights)', true]] as const) {
-  const model = build('wasm', half);
+for (const [name, storage] of [['gorch wasm (float32)', null], ['gorch wasm (float32, decode layout)', 'float32'], ['gorch wasm (bf16, decode layout)', 'bfloat16']] as const) {
+  const model = build('wasm', storage);
   variants.push({ name, run: () => decode('wasm', model) });
 }
 if (!args.includes('--no-js')) {
-  const model = build('js', false);
+  const model = build('js', null);
   variants.push({ name: 'gorch js', run: () => decode('js', model) });
 }
 const onnxPath = fileURLToPath(new URL('../.data/gpt2_decode.onnx', import.meta.url));
@@ -105,5 +109,5 @@ for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < variants.length; i++) resul
 console.log(`GPT-2 small decode, ${STEPS} tokens after a ${PROMPT}-token prompt, median of ${ROUNDS} rounds`);
 variants.forEach((v, i) => {
   const s = results[i].sort((a, b) => a - b);
-  console.log(`${v.name.padEnd(28)} ${s[s.length >> 1].toFixed(1)} tokens/s   (rounds: ${s.map((x) => x.toFixed(1)).join(', ')})`);
+  console.log(`${v.name.padEnd(36)} ${s[s.length >> 1].toFixed(1)} tokens/s   (rounds: ${s.map((x) => x.toFixed(1)).join(', ')})`);
 });

@@ -77,7 +77,7 @@ export function capabilities(): WasmCapabilities {
     simdReason,
     threads: false,
     threadsReason: t.available
-      ? 'shared memory is available, but the kernels run single-threaded: wasm pthreads gave no speed-up in measurements (README, Threads)'
+      ? 'shared memory is available, but this version of the kernels is single-threaded (README, "Threads")'
       : t.reason,
     source: loaded ? loaded.source : null,
   };
