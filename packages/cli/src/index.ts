@@ -3,6 +3,7 @@ export { buildProgram, main } from './main';
 export type { CliIO, OutStream } from './io';
 export { processIO } from './io';
 export { CliError } from './errors';
+export { BACKENDS, useBackend, type BackendName } from './backend';
 export { DEFAULT_MAX_NEW_TOKENS, EMBEDDED_MAX_NEW_TOKENS } from './commands/generate';
 export { formatSummary, summarize, type FileSummary, type TensorRow } from './commands/inspect';
 export { readSequences } from './commands/finetune';

@@ -5,6 +5,7 @@ import { finetuneCommand } from './commands/finetune';
 import { generateCommand } from './commands/generate';
 import { inspectCommand } from './commands/inspect';
 import { tokenizeCommand } from './commands/tokenize';
+import { useBackend } from './backend';
 import { CliError } from './errors';
 import { processIO, type CliIO } from './io';
 
@@ -15,7 +16,11 @@ export function buildProgram(io: CliIO): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .option('--backend <name>', 'compute backend: wasm (SIMD kernels) or js', process.env.GORCH_BACKEND ?? 'wasm')
+    .hook('preAction', async (cmd) => {
+      await useBackend(cmd.opts().backend as string, io);
+    });
   for (const make of [generateCommand, tokenizeCommand, inspectCommand, downloadCommand, finetuneCommand]) {
     program.addCommand(make(io).exitOverride().showHelpAfterError().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadGPT2Tokenizer } from '@gorch/gpt2';
+import { getBackendName } from '@gorch/tensor';
 import { fixtures, runCli } from './run_cli';
 
 const cities = fileURLToPath(new URL('arcsf-cities/base', fixtures));
@@ -34,6 +35,18 @@ describe('gorch generate (embedded default model)', () => {
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toBe(c.stdout);
+  });
+
+  it('gives the same text on both compute backends (wasm is the default)', async () => {
+    for (const backend of ['js', 'wasm']) {
+      const r = await runCli('generate', '--backend', backend);
+      expect(r.code, backend).toBe(0);
+      expect(r.stdout, backend).toBe(`${TRAINED}\n`);
+      expect(getBackendName()).toBe(backend);
+    }
+    const bad = await runCli('generate', '--backend', 'gpu');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--backend');
   });
 
   it('rejects bad arguments with status 2 and a message naming the option', async () => {
