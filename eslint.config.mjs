@@ -49,4 +49,9 @@ export default [
       ],
     },
   },
+  {
+    // Build configs share the repository's one tsup setup (tsup.shared.ts); they are not package code.
+    files: ['packages/*/tsup.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ];
