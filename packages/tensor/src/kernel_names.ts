@@ -50,6 +50,9 @@ export const KernelName = {
   /** [x, weight?, bias?] {normalizedShape, eps, hasWeight, hasBias} → layer normalisation. */ LayerNorm: 'LayerNorm',
   /** [x NCHW] {kernelSize, stride, padding, dilation, padValue} → columns [N, C*kh*kw, oh*ow]. */ Im2Col: 'Im2Col',
   /** [cols] {inputShape, kernelSize, stride, padding, dilation} → [N,C,H,W] summing overlaps (adjoint of Im2Col). */ Col2Im: 'Col2Im',
+  /** [x NCHW, weight (O, C/groups, kh, kw), bias? (O)] {stride, padding, dilation, groups} → [N, O, oh, ow] (torch conv2d). */ Conv2D: 'Conv2D',
+  /** [x NCHW] {kernelSize, stride, padding, dilation} → [N, C, oh, ow] max over each window (padding never wins; NaN propagates); gradient to each window's first max. */ MaxPool2D: 'MaxPool2D',
+  /** [q (..., Tq, D), k (..., Tk, D), v (..., Tk, Dv)] {scale, causal, window: number | null} → (..., Tq, Dv) = softmax(scale·q kᵀ, hidden keys masked) v; query i sits at position Tk − Tq + i; causal hides keys after it, window hides keys at or before position − window. */ ScaledDotProductAttention: 'ScaledDotProductAttention',
   /** [x, index(int32 1-D), source] {axis} → x with source rows added at index (torch.index_add). */ IndexAdd: 'IndexAdd',
   /** [x, index(int32), source] {axis} → x with source scatter-added (torch.scatter_add). */ ScatterAdd: 'ScatterAdd',
 } as const;

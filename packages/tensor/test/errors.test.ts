@@ -35,6 +35,12 @@ describe('typed errors name the op, the shapes and the index', () => {
     expect(() => g.broadcastTo(x, [4, 4])).toThrow(/broadcastTo: cannot broadcast \[3,4\] to \[4,4\]/);
     expect(() => g.max(g.zeros([0, 2]), 0)).toThrow(g.ShapeError);
     expect(() => g.tril(g.zeros([3]))).toThrow(g.ShapeError);
+    const q = g.zeros([2, 3, 4]);
+    expect(() => g.scaledDotProductAttention(q, g.zeros([2, 5, 3]), g.zeros([2, 5, 4]))).toThrow(/scaledDotProductAttention: .* q \[2,3,4\], k \[2,5,3\], v \[2,5,4\]/);
+    expect(() => g.scaledDotProductAttention(q, g.zeros([1, 5, 4]), g.zeros([1, 5, 4]))).toThrow(g.ShapeError);
+    expect(() => g.scaledDotProductAttention(q, g.zeros([2, 2, 4]), g.zeros([2, 2, 4]), { causal: true })).toThrow(/causal attention needs Tq ≤ Tk/);
+    expect(() => g.scaledDotProductAttention(q, q, q, { window: 0 })).toThrow(code('E_ARG'));
+    expect(() => g.scaledDotProductAttention(q, q, g.zeros([2, 3, 4], 'int32'))).toThrow(g.DtypeError);
   });
   it('dtype problems throw DtypeError; bad arguments E_ARG', () => {
     expect(() => g.indexSelect(x, 0, g.tensor([0]))).toThrow(/indexSelect: index must be int32, got float32/);

@@ -126,6 +126,12 @@ describe.each(availableBackends())('ops vs PyTorch on backend %s', (backend) => 
   it('max_pool2d_pad', () => check('max_pool2d_pad', (x) => g.maxPool2d(x, 3, { stride: 2, padding: 1 })));
   it('max_pool2d_dilation', () => check('max_pool2d_dilation', (x) => g.maxPool2d(x, [2, 3], { stride: 1, padding: [1, 1], dilation: 2 })));
 
+  it('sdpa_causal', () => check('sdpa_causal', (q, k, v) => g.scaledDotProductAttention(q, k, v, { causal: true })));
+  it('sdpa_full_scale', () => check('sdpa_full_scale', (q, k, v) => g.scaledDotProductAttention(q, k, v, { scale: 0.3 })));
+  it('sdpa_decode_window', () => check('sdpa_decode_window', (q, k, v) => g.scaledDotProductAttention(q, k, v, { scale: 1, causal: true, window: 4 })));
+  it('sdpa_prefill_window', () => check('sdpa_prefill_window', (q, k, v) => g.scaledDotProductAttention(q, k, v, { scale: 1, causal: true, window: 3 })));
+  it('sdpa_cache_rows', () => check('sdpa_cache_rows', (q, k, v) => g.scaledDotProductAttention(q, k, v, { causal: true })));
+
   it('exercises every golden case', () => {
     expect([...cases.keys()].filter((k) => !used.has(k))).toEqual([]);
   });

@@ -1,5 +1,7 @@
 import type { KernelConfig } from '../kernel_registry';
+import { attentionKernel } from './attention';
 import { binaryKernels } from './binary';
+import { conv2dKernel, maxPool2dKernel } from './conv';
 import { im2colKernel, col2imKernel } from './im2col';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing';
 import { layerNormKernel } from './layer_norm';
@@ -34,4 +36,7 @@ export const jsKernels: KernelConfig[] = [
   layerNormKernel,
   im2colKernel,
   col2imKernel,
+  conv2dKernel,
+  maxPool2dKernel,
+  attentionKernel,
 ];

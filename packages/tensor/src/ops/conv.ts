@@ -4,10 +4,7 @@ import { windowOut } from '../kernels/im2col';
 import { KernelName } from '../kernel_names';
 import { fmtShape } from '../shape';
 import type { Tensor } from '../tensor';
-import { add } from './binary';
-import { matmul } from './matmul';
-import { reshape } from './reshape';
-import { assertTensor, disposeIntermediates } from './util';
+import { assertTensor } from './util';
 
 /** An int or an [h, w] pair, as in torch.nn.Conv2d arguments. */
 export type Pair = number | readonly [number, number];
@@ -61,15 +58,16 @@ export function col2im(cols: Tensor, inputShape: readonly [number, number, numbe
 
 /**
  * 2-D convolution (cross-correlation, torch.nn.functional.conv2d): x [N,C,H,W], weight [O, C/groups, kh, kw],
- * bias [O] → [N, O, oh, ow] with oh = ⌊(H + 2·ph − dh·(kh−1) − 1)/sh⌋ + 1. Computed as im2col followed by
- * one batched matmul over (N, groups), so the gradient follows from Im2Col and MatMul.
+ * bias [O] → [N, O, oh, ow] with oh = ⌊(H + 2·ph − dh·(kh−1) − 1)/sh⌋ + 1. One `Conv2D` kernel (im2col +
+ * gemm in the JS reference). Throws ShapeError for mismatched shapes / groups or a window larger than
+ * the padded input, `E_ARG` for non-integer or out-of-range stride / padding / dilation.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: WindowOptions & { groups?: number } = {}): Tensor {
   assertTensor(x, 'conv2d', 'x');
   assertTensor(weight, 'conv2d', 'weight');
   if (x.ndim !== 4 || weight.ndim !== 4) throw new ShapeError(`conv2d: x must be [N,C,H,W] and weight [O,C/groups,kh,kw], got ${fmtShape(x.shape)} and ${fmtShape(weight.shape)}`);
   const groups = options.groups ?? 1;
-  const [N, C] = x.shape;
+  const C = x.shape[1];
   const [O, Cg, kh, kw] = weight.shape;
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || O % groups !== 0 || Cg !== C / groups) {
     throw new ShapeError(`conv2d: x ${fmtShape(x.shape)} and weight ${fmtShape(weight.shape)} do not match groups=${groups} (need C % groups = 0, O % groups = 0, weight dim 1 = C/groups)`);
@@ -78,40 +76,21 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     assertTensor(bias, 'conv2d', 'bias');
     if (bias.ndim !== 1 || bias.shape[0] !== O) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be [${O}]`);
   }
-  const { attrs, oh, ow } = windowAttrs('conv2d', x, [kh, kw], options, undefined);
-  const cols = engine.runKernel(KernelName.Im2Col, [x], { ...attrs, padValue: 0 });
-  const K = Cg * kh * kw;
-  const cols4 = reshape(cols, [N, groups, K, oh * ow]);
-  const w3 = reshape(weight, [groups, O / groups, K]);
-  const y = matmul(w3, cols4); // [N, groups, O/groups, L]
-  const y4 = reshape(y, [N, O, oh, ow]);
-  if (bias == null) {
-    disposeIntermediates([x, weight], [cols, cols4, w3, y]);
-    return y4;
-  }
-  const b3 = reshape(bias, [O, 1, 1]);
-  const out = add(y4, b3);
-  disposeIntermediates([x, weight, bias], [cols, cols4, w3, y, y4, b3]);
-  return out;
+  const { attrs } = windowAttrs('conv2d', x, [kh, kw], options, undefined);
+  const inputs = bias == null ? [x, weight] : [x, weight, bias];
+  return engine.runKernel(KernelName.Conv2D, inputs, { stride: attrs.stride, padding: attrs.padding, dilation: attrs.dilation, groups });
 }
 
 /**
  * 2-D max pooling (torch.nn.functional.max_pool2d, ceil_mode=false): x [N,C,H,W] → [N,C,oh,ow]; stride
  * defaults to kernelSize; implicit padding is -Infinity and must be ≤ half the kernel, as torch requires.
- * Computed as im2col (padValue -Infinity) + max over the window axis.
+ * One `MaxPool2D` kernel; the gradient goes to the first maximum of each window, as in PyTorch.
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: WindowOptions = {}): Tensor {
   assertTensor(x, 'maxPool2d', 'x');
   if (x.ndim !== 4) throw new ShapeError(`maxPool2d: x must be [N,C,H,W], got ${fmtShape(x.shape)}`);
-  const { attrs, oh, ow } = windowAttrs('maxPool2d', x, kernelSize, options, kernelSize);
+  const { attrs } = windowAttrs('maxPool2d', x, kernelSize, options, kernelSize);
   const [kh, kw] = attrs.kernelSize;
   if (attrs.padding[0] > kh / 2 || attrs.padding[1] > kw / 2) throw new GorchError('E_ARG', `maxPool2d: padding ${JSON.stringify(attrs.padding)} must be at most half of kernelSize ${JSON.stringify(attrs.kernelSize)}`);
-  const [N, C] = x.shape;
-  const cols = engine.runKernel(KernelName.Im2Col, [x], { ...attrs, padValue: -Infinity });
-  const c4 = reshape(cols, [N, C, kh * kw, oh * ow]);
-  // tieBreak 'first': @gorch/autograd then routes each window's gradient to its first maximum, like torch.
-  const m = engine.runKernel(KernelName.Max, [c4], { axes: [2], keepdim: false, tieBreak: 'first' });
-  const out = reshape(m, [N, C, oh, ow]);
-  disposeIntermediates([x], [cols, c4, m]);
-  return out;
+  return engine.runKernel(KernelName.MaxPool2D, [x], attrs);
 }

@@ -1,3 +1,4 @@
+export * from './attention';
 export * from './binary';
 export * from './conv';
 export * from './creation';
