@@ -58,6 +58,7 @@ const OPS: Record<string, OpFn> = {
   layerNorm: ({ x, weight, bias }, { normalizedShape, eps }) => g.layerNorm(x, normalizedShape, weight, bias, eps),
   conv2d: ({ x, weight, bias }, attrs) => g.conv2d(x, weight, bias, attrs),
   maxPool2d: ({ x }, { kernelSize, stride, padding }) => g.maxPool2d(x, kernelSize, { stride, padding }),
+  attention: ({ q, q_const, k, v }, { causal, scale, window }) => g.scaledDotProductAttention(q ?? q_const, k, v, { causal, scale: scale ?? undefined, window }),
   mlp: ({ x_const, w1, b1, w2, b2, target_const }) => {
     const logits = g.linear(g.gelu(g.linear(x_const, w1, b1)), w2, b2);
     return g.neg(g.mean(g.sum(g.mul(g.logSoftmax(logits, -1), target_const), -1)));

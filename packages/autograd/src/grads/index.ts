@@ -1,7 +1,10 @@
 import type { GradConfig } from '../grad_registry';
 import { absGrad } from './abs';
 import { addGrad } from './add';
+import { attentionGrad } from './scaled_dot_product_attention';
 import { broadcastToGrad } from './broadcast_to';
+import { conv2dGrad } from './conv2d';
+import { maxPool2dGrad } from './max_pool2d';
 import { cloneGrad } from './clone';
 import { col2imGrad } from './col2im';
 import { concatGrad } from './concat';
@@ -48,4 +51,5 @@ export const builtinGradients: GradConfig[] = [
   whereGrad, reshapeGrad, transposeGrad, broadcastToGrad, cloneGrad, sliceGrad, indexSelectGrad, gatherGrad,
   concatGrad, triangularGrad, matmulGrad, linearGrad, sumGrad, meanGrad, maxGrad, minGrad, varGrad,
   softmaxGrad, logSoftmaxGrad, layerNormGrad, im2colGrad, col2imGrad, indexAddGrad, scatterAddGrad,
+  conv2dGrad, maxPool2dGrad, attentionGrad,
 ];
