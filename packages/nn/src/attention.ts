@@ -1,4 +1,4 @@
-import { matmul, maskedFill, permute, slice, softmax, tensor, transpose, type Tensor } from '@gorch/tensor';
+import { attentionMask, matmul, maskedFill, permute, scaledDotProductAttention, slice, softmax, transpose, type Tensor } from '@gorch/tensor';
 import { Dropout } from './dropout';
 import { ArgumentError } from './errors';
 import type { InitOptions } from './init';
@@ -43,6 +43,8 @@ const MASKED = -3.4028234663852886e38;
  * softmax(q kᵀ · s + mask) v (s = 1/√D, or 1 when `scaleAttnWeights` is false), and `c_proj` [C, C]
  * mixes the heads. Input [T, C] or [B, T, C] float32 → same shape. Causal by default; with
  * `windowSize` a query at position i sees keys j with i - windowSize < j ≤ i (GPT-Neo local layers).
+ * Without active attention dropout the core is one `scaledDotProductAttention` kernel (fused by backends
+ * that have it); with dropout it is composed, since dropout needs the probabilities.
  */
 export class MultiHeadAttention extends Module {
   readonly nEmbd: number;
@@ -94,34 +96,22 @@ export class MultiHeadAttention extends Module {
     let k = sliceFlat(split, part, 2 * part, [b, h, t, d]);
     let v = sliceFlat(split, 2 * part, 3 * part, [b, h, t, d]);
     const cache = options.kvCache;
-    const offset = cache === undefined ? 0 : cache.layerLength(options.layer ?? 0);
     if (cache !== undefined) ({ k, v } = cache.append(options.layer ?? 0, k, v));
     const tk = k.shape[2];
-    let scores = matmul(q, transpose(k, -2, -1));
-    if (this.scale !== 1) scores = scores.mul(this.scale);
-    const mask = this.mask(t, tk, offset);
-    if (mask !== null) scores = maskedFill(scores, mask, MASKED);
-    const probs = this.attnDropout.forward(softmax(scores, -1));
-    const y = transpose(matmul(probs, v), 1, 2).reshape([b, t, c]);
-    return this.residDropout.forward(this.c_proj.forward(y));
-  }
-
-  /** int32 [T, Tk] mask, 1 where query i (at position offset + i) must not see key j; null if none is hidden. */
-  private mask(t: number, tk: number, offset: number): Tensor | null {
-    const w = this.windowSize;
-    const m = new Int32Array(t * tk);
-    let any = false;
-    for (let i = 0; i < t; i++) {
-      const pos = offset + i;
-      for (let j = 0; j < tk; j++) {
-        const hidden = (this.causal && j > pos) || (w !== null && j <= pos - w);
-        if (hidden) {
-          m[i * tk + j] = 1;
-          any = true;
-        }
-      }
+    const opts = { causal: this.causal, scale: this.scale, window: this.windowSize };
+    let att: Tensor;
+    if (this.attnDropout.p === 0 || !this.attnDropout.training) {
+      // one kernel per layer and step (a backend may fuse it); same values as the composition below
+      att = scaledDotProductAttention(q, k, v, opts);
+    } else {
+      // dropout acts on the probabilities, so they must exist as a tensor
+      let scores = matmul(q, transpose(k, -2, -1));
+      if (this.scale !== 1) scores = scores.mul(this.scale);
+      scores = maskedFill(scores, attentionMask(t, tk, opts), MASKED);
+      att = matmul(this.attnDropout.forward(softmax(scores, -1)), v);
     }
-    return any ? tensor(m, { shape: [t, tk], dtype: 'int32' }) : null;
+    const y = transpose(att, 1, 2).reshape([b, t, c]);
+    return this.residDropout.forward(this.c_proj.forward(y));
   }
 }
 

@@ -1,7 +1,7 @@
 // Golden values: tools/fixtures/nn_modules.py (python3-torch, a GPT written from HF GPT-2 / GPT-Neo
 // semantics in tools/fixtures/gpt_reference.py) → test/golden/modules.json ("gpt").
 import { noGrad } from '@gorch/autograd';
-import { IndexError, cat, getBackendName, registeredBackends, setBackend, tensor, tidy, type Tensor } from '@gorch/tensor';
+import { Generator, IndexError, cat, getBackendName, registeredBackends, setBackend, tensor, tidy, type Tensor } from '@gorch/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContextLengthError, GPT, KVCache, crossEntropy, type GPTConfig } from '../src/index';
 import golden from './golden/modules.json';
@@ -73,6 +73,22 @@ describe.each(registeredBackends())('GPT vs PyTorch on backend %s', (backend) =>
       });
       expect(cache.length).toBe(t);
       expectClose(cat(chunks, 1), c.logits, ...FWD, 'cached logits');
+    });
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the composed attention (dropout active) gives the same logits, cached or not', (_n, c) => {
+    tidy(() => {
+      // attn_pdrop so small that no probability is dropped (seeded): the forward takes the composed
+      // softmax(q kᵀ + mask) v path instead of the fused kernel and must match the same PyTorch logits.
+      const model = new GPT({ ...c.config, attnPdrop: 1e-12 }, { init: 'none', generator: new Generator(3) });
+      if (c.tied) model.tieLMHeadToEmbedding();
+      model.loadStateDict(stateDictFromJson(c.params), { strict: false });
+      expect(model.training).toBe(true);
+      const ids = fromJson(c.ids);
+      expectClose(noGrad(() => model.forward(ids)), c.logits, ...FWD, 'composed logits');
+      using cache = new KVCache(c.config.nLayer);
+      const chunks = noGrad(() => [model.forward(ids.slice(1, 0, 3), { kvCache: cache }), ...Array.from({ length: ids.shape[1] - 3 }, (_, i) => model.forward(ids.slice(1, 3 + i, 4 + i), { kvCache: cache }))]);
+      expectClose(cat(chunks, 1), c.logits, ...FWD, 'composed cached logits');
     });
   });
 
