@@ -144,7 +144,10 @@ export class FakeHub {
     }
     const half = Math.floor(body.length / 2);
     if (fault === 'truncate') {
-      res.write(body.subarray(0, half), () => res.destroy()); // fewer bytes than Content-Length, then the connection drops
+      // fewer bytes than Content-Length, then the connection drops. The callback runs once the kernel
+      // holds the bytes, and destroy() closes (FIN, not RST: the request was read in full), so the
+      // client always receives exactly `half` bytes, though maybe in the same read as the close.
+      res.write(body.subarray(0, half), () => res.destroy());
     } else if (fault === 'stall') {
       res.write(body.subarray(0, half)); // ...and nothing more until the client gives up
     } else if (fault === 'corrupt') {

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { bodyChunks } from './body_chunks';
 import { DownloadError } from './errors';
 import { header, requestFollowing } from './http';
 import { hubHeaders, statusError, type HubAccess, type RemoteFile } from './remote_file';
@@ -77,10 +78,10 @@ async function attempt(remote: RemoteFile, partial: string, opts: TransferOption
   const fh = await open(partial, have > 0 ? 'a' : 'w');
   let bodyError: unknown;
   try {
-    for await (const chunk of res.body) {
-      await fh.write(chunk as Buffer);
-      prefix?.hash.update(chunk as Buffer);
-      have += (chunk as Buffer).length;
+    for await (const chunk of bodyChunks(res.body)) {
+      await fh.write(chunk);
+      prefix?.hash.update(chunk);
+      have += chunk.length;
       if (prefix) prefix.bytes = have;
       opts.onProgress?.({ file: opts.file, bytes: have, total: expected });
       if (expected !== undefined && have > expected) break;
