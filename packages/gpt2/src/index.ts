@@ -4,7 +4,9 @@ export { configFromJSON, gpt2Small, parameterCount, tinyStories1M, validateConfi
 export type { AttentionKind, GPT2Config } from './config';
 export { GPT2LMHeadModel, toGPTConfig } from './model';
 export { configFromPretrained, loadGPT2, loadGPT2Verbose, summaryLine } from './load';
-export type { LoadSummary } from './load';
+export type { GPT2Weights, LoadSummary } from './load';
+export { checkpointFromStateDict } from './state_dict_source';
+export type { StateDict } from './state_dict_source';
 export { loadGPT2Tokenizer } from './tokenizer_files';
 export { DEFAULT_PROMPT, defaultModelDir } from './default_model';
 export { generate, generateTokens, generateWithConfig, newKVCache } from './generate';

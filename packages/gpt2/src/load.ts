@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tensor, type Tensor } from '@gorch/tensor';
-import { findWeights, openCheckpoint } from './checkpoint';
+import { findWeights, openCheckpoint, type CheckpointSource } from './checkpoint';
 import { configFromJSON, parameterCount, type GPT2Config } from './config';
 import { ConfigError } from './errors';
 import type { HostTensor } from './host_tensor';
@@ -32,7 +32,7 @@ export function configFromPretrained(path: string): GPT2Config {
 
 /** What {@link loadGPT2Verbose} reports. */
 export interface LoadSummary {
-  /** The weights file read. */
+  /** The weights file read (a {@link CheckpointSource}'s `file`). */
   file: string;
   /** Distinct parameters (a tied head counted once). */
   parameters: number;
@@ -40,10 +40,25 @@ export interface LoadSummary {
   unusedKeys: string[];
 }
 
-async function load(path: string, cfg: GPT2Config | undefined): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
-  const { dir, file } = findWeights(path);
+/** Where {@link loadGPT2} takes weights from: a checkpoint folder or file, or an opened / in-memory source. */
+export type GPT2Weights = string | CheckpointSource;
+
+async function open(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ src: CheckpointSource; config: GPT2Config }> {
+  if (typeof from !== 'string') {
+    if (cfg === undefined) {
+      await from.close();
+      throw new ConfigError(`${from.file}: loading from a CheckpointSource needs a GPT2Config (there is no config.json to read)`);
+    }
+    return { src: from, config: cfg };
+  }
+  const { dir, file } = findWeights(from);
   const config = cfg ?? configFromPretrained(dir);
-  const src = await openCheckpoint(file);
+  return { src: await openCheckpoint(file), config };
+}
+
+async function load(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
+  const { src, config } = await open(from, cfg);
+  const file = src.file;
   try {
     const layout = planLayout(config, src.keys());
     // every key and shape is checked from the header / pickle before any tensor data is read
@@ -74,22 +89,31 @@ async function load(path: string, cfg: GPT2Config | undefined): Promise<{ model:
  * (a torch.save zip, read by an allow-list unpickler that never executes code), or one of those files.
  * The model is returned in eval mode, `lm_head` tied to `wte` unless the config unties it.
  *
+ * `path` may instead be a {@link CheckpointSource}, e.g. an in-memory state dict wrapped by
+ * `checkpointFromStateDict` (the weights of an ONNX export); `cfg` is then required, and the source
+ * is closed when loading ends. Either way the same checks run before any parameter is set.
+ *
  * @param cfg architecture; default read from `config.json` ({@link configFromPretrained})
- * @throws ConfigError, CheckpointError, PickleError, TensorLayoutError (a missing or mis-shaped
- *   tensor: the message names the key, the expected and the found shape), SafetensorsError
+ * @throws ConfigError (also: a CheckpointSource without `cfg`), CheckpointError, PickleError,
+ *   TensorLayoutError (a missing or mis-shaped tensor: the message names the key, the expected and
+ *   the found shape), SafetensorsError
  */
-export async function loadGPT2(path: string, cfg?: GPT2Config): Promise<GPT2LMHeadModel> {
-  return (await load(path, cfg)).model;
+export async function loadGPT2(path: string, cfg?: GPT2Config): Promise<GPT2LMHeadModel>;
+export async function loadGPT2(source: CheckpointSource, cfg: GPT2Config): Promise<GPT2LMHeadModel>;
+export async function loadGPT2(from: GPT2Weights, cfg?: GPT2Config): Promise<GPT2LMHeadModel> {
+  return (await load(from, cfg)).model;
 }
 
 /**
- * {@link loadGPT2} that also prints one summary line, e.g.
- * `gpt2: 12 layers, n_embd 768, 12 heads, 124,439,808 parameters (model.safetensors)`.
+ * {@link loadGPT2} (from a path, or from a {@link CheckpointSource} with a config) that also prints
+ * one summary line, e.g. `gpt2: 12 layers, n_embd 768, 12 heads, 124,439,808 parameters (model.safetensors)`.
  *
  * @param log where the line goes (default `console.log`)
  */
-export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log: (line: string) => void = console.log): Promise<GPT2LMHeadModel> {
-  const { model, summary } = await load(path, cfg);
+export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log?: (line: string) => void): Promise<GPT2LMHeadModel>;
+export async function loadGPT2Verbose(source: CheckpointSource, cfg: GPT2Config, log?: (line: string) => void): Promise<GPT2LMHeadModel>;
+export async function loadGPT2Verbose(from: GPT2Weights, cfg?: GPT2Config, log: (line: string) => void = console.log): Promise<GPT2LMHeadModel> {
+  const { model, summary } = await load(from, cfg);
   log(summaryLine(model.hfConfig, summary));
   return model;
 }
