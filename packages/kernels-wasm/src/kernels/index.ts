@@ -1,3 +1,5 @@
+import { registerAttentionKernel } from './attention';
+import { registerConvKernels } from './conv';
 import { registerCopyKernels } from './copy';
 import { registerElementwise } from './elementwise';
 import { registerGather } from './gather';
@@ -17,4 +19,6 @@ export function registerWasmKernels(): void {
   registerGather();
   registerHalfKernels();
   registerCopyKernels();
+  registerConvKernels();
+  registerAttentionKernel();
 }
