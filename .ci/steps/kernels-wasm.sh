@@ -9,6 +9,10 @@ if ! command -v emcc >/dev/null 2>&1; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq emscripten >/dev/null
 fi
 pkg=packages/kernels-wasm
+# every build that build.sh writes must be committed (a missing file would not show up in the loop below)
+for name in gorch-kernels-simd.wasm gorch-kernels.wasm gorch-kernels-simd-threads.wasm; do
+  [ -f "$pkg/wasm/$name" ] || { echo "ERROR: $pkg/wasm/$name is not committed (run 'bash $pkg/build.sh')" >&2; exit 1; }
+done
 tmp=$(mktemp -d)
 cp "$pkg"/wasm/*.wasm "$tmp"/
 bash "$pkg/build.sh" >/dev/null

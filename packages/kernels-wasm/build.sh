@@ -3,6 +3,10 @@
 # same source: 128-bit SIMD, and scalar for engines where WebAssembly.validate rejects SIMD.
 # STANDALONE_WASM + --no-entry: no Emscripten JS glue (it fetch()es file paths under Node); the
 # loader in src/loader.ts instantiates the bytes itself.
+# The third build is the SIMD one over an imported shared memory (atomics + bulk memory; Emscripten
+# 3.1.6 refuses -pthread with STANDALONE_WASM): src/thread_pool.ts instantiates it once per
+# worker_thread / Web Worker over the same WebAssembly.Memory. Only the main thread allocates, and
+# each worker gets its own stack (stackRestore) and gemm packing workspace.
 set -euo pipefail
 cd "$(dirname "$0")"
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}" EMSDK_PYTHON="${EMSDK_PYTHON:-/usr/bin/python3}"
@@ -20,4 +24,5 @@ build() {
 }
 build gorch-kernels-simd.wasm -msimd128
 build gorch-kernels.wasm
+build gorch-kernels-simd-threads.wasm -msimd128 -matomics -mbulk-memory -sIMPORTED_MEMORY=1 -Wl,--shared-memory
 ls -l wasm/*.wasm

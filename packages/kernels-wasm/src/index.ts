@@ -1,8 +1,9 @@
-export { initWasmBackend, capabilities, wasmKernelModule, type WasmCapabilities, type InitWasmOptions } from './init';
+export { initWasmBackend, capabilities, wasmKernelModule, disposeWasmThreads, type WasmCapabilities, type InitWasmOptions } from './init';
 export { WasmBackend, WasmData, type StorageFormat } from './backend';
 export { toHalfStorage, repack, fromHalfBits, storageFormat } from './half';
 export { KernelModule } from './kernel_module';
 export { compileKernelModule, WASM_FILES, type WasmLoadOptions } from './loader';
 export { simdSupported, threadsSupport } from './simd_support';
+export { ThreadPool } from './thread_pool';
 export { WasmKernelError } from './errors';
 export { BinaryOp, UnaryOp, WeightFormat, type KernelExports } from './wasm_exports';

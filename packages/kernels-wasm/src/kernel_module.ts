@@ -1,5 +1,6 @@
 import { WasmKernelError } from './errors';
 import { compileKernelModule, type WasmLoadOptions } from './loader';
+import { ThreadPool } from './thread_pool';
 import type { KernelExports } from './wasm_exports';
 
 /**
@@ -20,6 +21,8 @@ export class KernelModule {
   private u16View = new Uint16Array(0);
   private u8View = new Uint8Array(0);
   private paramPtr = 0;
+  /** Worker threads sharing this module's memory (threads build only; `null` when single-threaded). */
+  pool: ThreadPool | null = null;
 
   private constructor(exports: KernelExports, simd: boolean, source: string) {
     this.exports = exports;
@@ -35,6 +38,26 @@ export class KernelModule {
     // The only import: Emscripten tells us the memory grew; views refresh lazily on buffer identity.
     const instance = await WebAssembly.instantiate(module, { env: { emscripten_notify_memory_growth: () => undefined } });
     return new KernelModule(instance.exports as unknown as KernelExports, simd, source);
+  }
+
+  /**
+   * Loads the threads build (SIMD over an imported shared memory) and starts `threads - 1` persistent
+   * workers on it; kernels then split large products between them and the calling thread. Throws
+   * `E_WASM_LOAD` when the build cannot be compiled or the workers cannot start.
+   */
+  static async loadThreaded(opts: WasmLoadOptions, threads: number): Promise<KernelModule> {
+    const { module, source } = await compileKernelModule(opts, 'threads');
+    // Limits as declared by build.sh (INITIAL_MEMORY 16 MiB, MAXIMUM_MEMORY 4 GiB, in 64 KiB pages).
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+    } catch (e) {
+      throw new WasmKernelError('E_WASM_LOAD', `cannot create a shared WebAssembly.Memory: ${(e as Error).message}`);
+    }
+    const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth: () => undefined } });
+    const km = new KernelModule({ ...(instance.exports as unknown as KernelExports), memory }, true, source);
+    if (threads > 1) km.pool = await ThreadPool.start(km, module, memory, threads - 1);
+    return km;
   }
 
   private refresh(): void {

@@ -1,8 +1,14 @@
 import { WasmKernelError } from './errors';
 import { simdSupported } from './simd_support';
 
-/** File names of the two committed builds (same C source; see build.sh). */
-export const WASM_FILES = { simd: 'gorch-kernels-simd.wasm', scalar: 'gorch-kernels.wasm' } as const;
+/**
+ * File names of the committed builds (same C source; see build.sh). `threads` is the SIMD build over
+ * an imported shared memory, used by the worker pool (src/thread_pool.ts).
+ */
+export const WASM_FILES = { simd: 'gorch-kernels-simd.wasm', scalar: 'gorch-kernels.wasm', threads: 'gorch-kernels-simd-threads.wasm' } as const;
+
+/** Which of the committed builds to compile. */
+export type WasmBuild = keyof typeof WASM_FILES;
 
 /** Where the wasm bytes come from. Every field is optional; by default the files next to this module are used. */
 export interface WasmLoadOptions {
@@ -10,7 +16,7 @@ export interface WasmLoadOptions {
    * The module bytes themselves (e.g. inlined by a bundler, or read by the caller). Either one buffer
    * for the build chosen by `simd`, or both builds keyed by `simd` / `scalar`.
    */
-  wasmBytes?: BufferSource | { simd?: BufferSource; scalar?: BufferSource };
+  wasmBytes?: BufferSource | { simd?: BufferSource; scalar?: BufferSource; threads?: BufferSource };
   /**
    * Where the `.wasm` files are served (tfjs `setWasmPaths` style): a folder URL or path ending in `/`,
    * or one URL/path per file name. Browser URLs are fetched; in Node paths and file: URLs are read from disk.
@@ -25,6 +31,7 @@ const isNode = typeof process !== 'undefined' && typeof process.versions === 'ob
 function defaultUrl(file: string): URL {
   // Resolves to packages/kernels-wasm/wasm/ from both src/ and dist/; bundlers (Vite, webpack 5,
   // esbuild with the file loader) recognise this pattern and emit the asset.
+  if (file === WASM_FILES.threads) return new URL('../wasm/gorch-kernels-simd-threads.wasm', import.meta.url);
   return file === WASM_FILES.simd
     ? new URL('../wasm/gorch-kernels-simd.wasm', import.meta.url)
     : new URL('../wasm/gorch-kernels.wasm', import.meta.url);
@@ -61,21 +68,26 @@ async function readBytes(where: string | URL): Promise<BufferSource> {
   return res.arrayBuffer();
 }
 
-/** Resolves the module bytes and compiles them. Returns the module and whether it is the SIMD build. */
-export async function compileKernelModule(opts: WasmLoadOptions = {}): Promise<{ module: WebAssembly.Module; simd: boolean; source: string }> {
+/**
+ * Resolves the module bytes and compiles them. Returns the module and whether it is a SIMD build.
+ * `build` forces one build (`'threads'` for the shared-memory one); by default `opts.simd` or the
+ * SIMD probe picks `'simd'` or `'scalar'`.
+ */
+export async function compileKernelModule(opts: WasmLoadOptions = {}, build?: WasmBuild): Promise<{ module: WebAssembly.Module; simd: boolean; source: string }> {
   const canSimd = simdSupported();
-  if (opts.simd === true && !canSimd) throw new WasmKernelError('E_WASM_LOAD', 'simd: true was requested but this engine rejects WebAssembly SIMD');
-  const simd = opts.simd ?? canSimd;
-  const file = simd ? WASM_FILES.simd : WASM_FILES.scalar;
+  if ((opts.simd === true || build === 'threads' || build === 'simd') && !canSimd) throw new WasmKernelError('E_WASM_LOAD', 'a SIMD build was requested but this engine rejects WebAssembly SIMD');
+  const kind: WasmBuild = build ?? ((opts.simd ?? canSimd) ? 'simd' : 'scalar');
+  const simd = kind !== 'scalar';
+  const file = WASM_FILES[kind];
   let bytes: BufferSource;
   let source: string;
   const given = opts.wasmBytes;
   if (given !== undefined && (ArrayBuffer.isView(given) || given instanceof ArrayBuffer)) {
     bytes = given;
     source = 'wasmBytes';
-  } else if (given !== undefined && (given as { simd?: BufferSource; scalar?: BufferSource })[simd ? 'simd' : 'scalar'] !== undefined) {
-    bytes = (given as Record<string, BufferSource>)[simd ? 'simd' : 'scalar'];
-    source = `wasmBytes.${simd ? 'simd' : 'scalar'}`;
+  } else if (given !== undefined && (given as Record<string, BufferSource | undefined>)[kind] !== undefined) {
+    bytes = (given as Record<string, BufferSource>)[kind];
+    source = `wasmBytes.${kind}`;
   } else {
     const where = locate(file, opts.wasmPaths);
     bytes = await readBytes(where);

@@ -26,6 +26,12 @@ export interface KernelExports {
   gorch_embedding_cols(n: number, idx: number, V: number, D: number, fmt: number, table: number, out: number): number;
   gorch_conv2d(params: number, x: number, w: number, bias: number, out: number, col: number): void;
   gorch_max_pool2d(params: number, x: number, out: number): void;
+  gorch_linear_cols(M: number, N: number, K: number, n0: number, n1: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, ws: number): void;
+  gorch_gemm_ws(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, C: number, ldc: number, accumulate: number, ws: number): void;
+  gorch_gemm_workspace_floats(): number;
+  gorch_vecmat_ld_f32(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
+  gorch_vecmat_ld_bf16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
+  gorch_vecmat_ld_f16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
   gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, scratch: number): void;
   gorch_widen(fmt: number, n: number, src: number, dst: number): void;
   gorch_narrow_bf16(n: number, src: number, dst: number): void;

@@ -33,10 +33,11 @@ const r = rng(42);
 const f = (...shape: number[]) => ({ values: randn(shape.reduce((p, q) => p * q, 1), r), shape });
 
 describe('wasm backend', () => {
-  it('is active after init and reports SIMD and why threads are off', () => {
+  it('is active after init and reports SIMD, threads and why', () => {
     expect(T.getBackendName()).toBe('wasm');
     const c = capabilities();
-    expect(c).toMatchObject({ loaded: true, simd: true, threads: false });
+    expect(c).toMatchObject({ loaded: true, simd: true });
+    expect(c.threads).toBe(c.threadCount > 1);
     expect(c.threadsReason.length).toBeGreaterThan(10);
   });
 

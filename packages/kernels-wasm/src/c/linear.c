@@ -7,14 +7,14 @@
 
 enum { FMT_F32 = 0, FMT_BF16 = 1, FMT_F16 = 2 };
 
-void gorch_gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk, int sbn,
-                float *C, int ldc, int accumulate);
+void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk, int sbn,
+                   float *C, int ldc, int accumulate, float *ws);
 void gorch_matvec_f32(int N, int K, const float *W, const float *x, float *y);
 void gorch_matvec_bf16(int N, int K, const uint16_t *W, const float *x, float *y);
 void gorch_matvec_f16(int N, int K, const uint16_t *W, const float *x, float *y);
-void gorch_vecmat_f32(int K, int N, const float *x, const float *W, float *y, int accumulate);
-void gorch_vecmat_bf16(int K, int N, const float *x, const uint16_t *W, float *y, int accumulate);
-void gorch_vecmat_f16(int K, int N, const float *x, const uint16_t *W, float *y, int accumulate);
+void gorch_vecmat_ld_f32(int K, int N, int ld, const float *x, const float *W, float *y, int accumulate);
+void gorch_vecmat_ld_bf16(int K, int N, int ld, const float *x, const uint16_t *W, float *y, int accumulate);
+void gorch_vecmat_ld_f16(int K, int N, int ld, const float *x, const uint16_t *W, float *y, int accumulate);
 
 /* Rows up to which half-width weights go through matvec instead of widen + gemm. */
 #define HALF_MATVEC_ROWS 8
@@ -68,35 +68,50 @@ EXPORT void gorch_narrow_f16(int n, const float *src, uint16_t *dst) {
   }
 }
 
-EXPORT void gorch_linear(int M, int N, int K, const float *x, const void *W, int fmt, int transposed,
-                         const float *bias, float *out, float *scratch) {
+/* Output columns [n0, n1) of y = x W (+ bias): the unit of work one thread takes. Half-width weights
+ * with more than HALF_MATVEC_ROWS rows must already be widened (the caller passes the float32 copy
+ * and FMT_F32). `ws` is gemm packing workspace (gorch_gemm_workspace_floats() floats; 0 = the calling
+ * thread's static one). Each output is computed the same way whatever [n0, n1) is, provided n0 and
+ * n1 are multiples of 8 (or N), so any column split gives bit-identical results. */
+EXPORT void gorch_linear_cols(int M, int N, int K, int n0, int n1, const float *x, const void *W, int fmt,
+                              int transposed, const float *bias, float *out, float *ws) {
+  int nc = n1 - n0;
+  if (nc <= 0) return;
+  size_t off = transposed ? (size_t)n0 * K : (size_t)n0;
   if (fmt == FMT_F32 && M > 1) {
-    if (transposed) gorch_gemm(M, N, K, x, K, 1, (const float *)W, 1, K, out, N, 0);
-    else gorch_gemm(M, N, K, x, K, 1, (const float *)W, N, 1, out, N, 0);
-  } else if (fmt != FMT_F32 && M > HALF_MATVEC_ROWS) {
-    gorch_widen(fmt, N * K, (const uint16_t *)W, scratch);
-    if (transposed) gorch_gemm(M, N, K, x, K, 1, scratch, 1, K, out, N, 0);
-    else gorch_gemm(M, N, K, x, K, 1, scratch, N, 1, out, N, 0);
+    const float *Wf = (const float *)W + off;
+    if (transposed) gorch_gemm_ws(M, nc, K, x, K, 1, Wf, 1, K, out + n0, N, 0, ws);
+    else gorch_gemm_ws(M, nc, K, x, K, 1, Wf, N, 1, out + n0, N, 0, ws);
   } else {
     for (int i = 0; i < M; i++) {
       const float *xi = x + (size_t)i * K;
-      float *yi = out + (size_t)i * N;
+      float *yi = out + (size_t)i * N + n0;
       if (transposed) {
-        if (fmt == FMT_F32) gorch_matvec_f32(N, K, (const float *)W, xi, yi);
-        else if (fmt == FMT_BF16) gorch_matvec_bf16(N, K, (const uint16_t *)W, xi, yi);
-        else gorch_matvec_f16(N, K, (const uint16_t *)W, xi, yi);
+        if (fmt == FMT_F32) gorch_matvec_f32(nc, K, (const float *)W + off, xi, yi);
+        else if (fmt == FMT_BF16) gorch_matvec_bf16(nc, K, (const uint16_t *)W + off, xi, yi);
+        else gorch_matvec_f16(nc, K, (const uint16_t *)W + off, xi, yi);
       } else {
-        if (fmt == FMT_F32) gorch_vecmat_f32(K, N, xi, (const float *)W, yi, 0);
-        else if (fmt == FMT_BF16) gorch_vecmat_bf16(K, N, xi, (const uint16_t *)W, yi, 0);
-        else gorch_vecmat_f16(K, N, xi, (const uint16_t *)W, yi, 0);
+        if (fmt == FMT_F32) gorch_vecmat_ld_f32(K, nc, N, xi, (const float *)W + off, yi, 0);
+        else if (fmt == FMT_BF16) gorch_vecmat_ld_bf16(K, nc, N, xi, (const uint16_t *)W + off, yi, 0);
+        else gorch_vecmat_ld_f16(K, nc, N, xi, (const uint16_t *)W + off, yi, 0);
       }
     }
   }
   if (bias)
     for (int i = 0; i < M; i++) {
       float *yi = out + (size_t)i * N;
-      int j = 0;
-      for (; j + 4 <= N; j += 4) f4_store(yi + j, f4_load(yi + j) + f4_load(bias + j));
-      for (; j < N; j++) yi[j] += bias[j];
+      int j = n0;
+      for (; j + 4 <= n1; j += 4) f4_store(yi + j, f4_load(yi + j) + f4_load(bias + j));
+      for (; j < n1; j++) yi[j] += bias[j];
     }
+}
+
+EXPORT void gorch_linear(int M, int N, int K, const float *x, const void *W, int fmt, int transposed,
+                         const float *bias, float *out, float *scratch) {
+  if (fmt != FMT_F32 && M > HALF_MATVEC_ROWS) {
+    gorch_widen(fmt, N * K, (const uint16_t *)W, scratch);
+    W = scratch;
+    fmt = FMT_F32;
+  }
+  gorch_linear_cols(M, N, K, 0, N, x, W, fmt, transposed, bias, out, 0);
 }

@@ -26,8 +26,11 @@
 
 _Static_assert(MC % MR == 0 && NC % NR == 0 && NR % 4 == 0, "packing pads to whole panels");
 
-static float packA[MC * KC] __attribute__((aligned(16)));
-static float packB[KC * NC] __attribute__((aligned(16)));
+/* Packing buffers of the calling thread; worker threads pass their own (gorch_gemm_ws). */
+static float pack_ws[MC * KC + KC * NC] __attribute__((aligned(16)));
+
+/* Floats of workspace gorch_gemm_ws needs: an A block then a B panel. */
+EXPORT int gorch_gemm_workspace_floats(void) { return MC * KC + KC * NC; }
 
 static void pack_a(int mc, int kc, const float *A, int sm, int sk, float *dst) {
   for (int i = 0; i < mc; i += MR) {
@@ -110,9 +113,15 @@ static void macro_kernel(int mc, int nc, int kc, const float *pa, const float *p
 void gorch_vecmat_strided(int K, int N, const float *x, int sx, const float *B, int sk, int sn, float *y,
                           int accumulate);
 
-/* C[M,N] row-major with leading dimension ldc. accumulate != 0 adds into C. */
-EXPORT void gorch_gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
-                       int sbn, float *C, int ldc, int accumulate) {
+/* C[M,N] row-major with leading dimension ldc. accumulate != 0 adds into C. `ws` holds
+ * gorch_gemm_workspace_floats() floats (16-byte aligned) for the packed blocks, so threads sharing
+ * one memory each pass their own. Every C element is summed in the same order (K blocks of KC, then
+ * k within a block) whatever N is, so a product split into column ranges at multiples of NR is
+ * bit-identical to the whole product. */
+EXPORT void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
+                          int sbn, float *C, int ldc, int accumulate, float *ws) {
+  if (!ws) ws = pack_ws;
+  float *pA = ws, *pB = ws + MC * KC;
   if (M == 1) { /* decoding: one row is a matrix x vector product, no packing */
     gorch_vecmat_strided(K, N, A, sak, B, sbk, sbn, C, accumulate);
     return;
@@ -126,14 +135,20 @@ EXPORT void gorch_gemm(int M, int N, int K, const float *A, int sam, int sak, co
     int nc = N - jc < NC ? N - jc : NC;
     for (int pc = 0; pc < K; pc += KC) {
       int kc = K - pc < KC ? K - pc : KC;
-      pack_b(kc, nc, B + (size_t)pc * sbk + (size_t)jc * sbn, sbk, sbn, packB);
+      pack_b(kc, nc, B + (size_t)pc * sbk + (size_t)jc * sbn, sbk, sbn, pB);
       for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
-        pack_a(mc, kc, A + (size_t)ic * sam + (size_t)pc * sak, sam, sak, packA);
-        macro_kernel(mc, nc, kc, packA, packB, C + (size_t)ic * ldc + jc, ldc, accumulate || pc > 0);
+        pack_a(mc, kc, A + (size_t)ic * sam + (size_t)pc * sak, sam, sak, pA);
+        macro_kernel(mc, nc, kc, pA, pB, C + (size_t)ic * ldc + jc, ldc, accumulate || pc > 0);
       }
     }
   }
+}
+
+/* gorch_gemm_ws on the calling thread's static buffers. */
+EXPORT void gorch_gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
+                       int sbn, float *C, int ldc, int accumulate) {
+  gorch_gemm_ws(M, N, K, A, sam, sak, B, sbk, sbn, C, ldc, accumulate, pack_ws);
 }
 
 /* Batched: C[b] = A[b] B[b]; a batch stride of 0 broadcasts that operand. C is contiguous. */

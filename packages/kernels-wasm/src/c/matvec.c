@@ -52,7 +52,9 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
       y[n] = s;                                                                                    \
     }                                                                                              \
   }                                                                                                \
-  EXPORT void gorch_vecmat_##T(int K, int N, const float *x, const W_T *W, float *y, int accumulate) { \
+  /* Columns [0, N) of a [K, ld] matrix: each column's sum has the same order whatever N is, so    \
+   * splitting the columns between threads (at multiples of 4) leaves results bit-identical. */    \
+  EXPORT void gorch_vecmat_ld_##T(int K, int N, int ld, const float *x, const W_T *W, float *y, int accumulate) { \
     enum { NB = VECMAT_NB };                                                                          \
     for (int j0 = 0; j0 < N; j0 += NB) {                                                           \
       int nb = N - j0 < NB ? N - j0 : NB;                                                          \
@@ -60,7 +62,7 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
       if (!accumulate) memset(yb, 0, sizeof(float) * (size_t)nb);                                  \
       int k = 0;                                                                                   \
       for (; k + 4 <= K; k += 4) {                                                                 \
-        const W_T *w0 = W + (size_t)k * N + j0, *w1 = w0 + N, *w2 = w1 + N, *w3 = w2 + N;          \
+        const W_T *w0 = W + (size_t)k * ld + j0, *w1 = w0 + ld, *w2 = w1 + ld, *w3 = w2 + ld;      \
         f4 x0 = f4_splat(x[k]), x1 = f4_splat(x[k + 1]), x2 = f4_splat(x[k + 2]), x3 = f4_splat(x[k + 3]); \
         int j = 0;                                                                                 \
         for (; j + 4 <= nb; j += 4)                                                                \
@@ -71,13 +73,16 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
                    (one_##T(w2 + j) * x[k + 2] + one_##T(w3 + j) * x[k + 3]);                      \
       }                                                                                            \
       for (; k < K; k++) {                                                                         \
-        const W_T *w = W + (size_t)k * N + j0;                                                     \
+        const W_T *w = W + (size_t)k * ld + j0;                                                    \
         f4 xv = f4_splat(x[k]);                                                                    \
         int j = 0;                                                                                 \
         for (; j + 4 <= nb; j += 4) f4_store(yb + j, f4_load(yb + j) + LOAD_##T(w + j) * xv);       \
         for (; j < nb; j++) yb[j] += one_##T(w + j) * x[k];                                        \
       }                                                                                            \
     }                                                                                              \
+  }                                                                                                \
+  EXPORT void gorch_vecmat_##T(int K, int N, const float *x, const W_T *W, float *y, int accumulate) { \
+    gorch_vecmat_ld_##T(K, N, N, x, W, y, accumulate);                                             \
   }
 
 DEFINE_MATVEC(f32, float)

@@ -5,22 +5,47 @@ import { allFloat32, f32Ptr, output, registerWasmKernel, storage, type WasmCall 
 const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
 
 /**
+ * Work (multiply-adds) from which a product is split between threads, measured on the 2-vCPU
+ * development VM (bench/threads_api.ts): below it, waking a worker costs more than it saves.
+ */
+export const THREAD_MIN_MACS = { matvec: 1 << 18, gemm: 1 << 21 };
+
+const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/**
  * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): [N, K] when
  * `transposed` (nn.Linear) else [K, N]. Half-width weights are widened into a temporary only when the
- * C code takes the gemm path (rows > 8).
+ * C code takes the gemm path (rows > 8). Large products are split by output columns between the
+ * worker threads when the module has a pool (bit-identical to one thread; see thread_pool.ts).
  */
 function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
   const wd = storage(call, w);
   // storage holding the transpose flips which layout the C code sees
   if (wd.transposedOf !== null) transposed = !transposed;
   const fmt = wd.format === 'bfloat16' || wd.format === 'float16' ? WeightFormat[wd.format] : WeightFormat.float32;
+  const km = call.be.km;
   let scratch = 0;
   if (fmt !== WeightFormat.float32 && rows > 8) {
     const t = call.be.allocate(N * K, 'float32');
     call.temps.push(t);
     scratch = t.ptr;
   }
-  call.be.km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
+  const pool = km.pool;
+  const gemm = rows > 1 && (fmt === WeightFormat.float32 || rows > 8);
+  if (pool !== null && N >= 16 && rows * N * K >= (gemm ? THREAD_MIN_MACS.gemm : THREAD_MIN_MACS.matvec)) {
+    let W = wd.ptr, f = fmt;
+    if (scratch !== 0) {
+      km.exports.gorch_widen(fmt, N * K, wd.ptr, scratch);
+      W = scratch;
+      f = WeightFormat.float32;
+    }
+    // gemm chunks repack x, so fewer and wider; matrix x vector chunks are cheap, so more of them
+    // balance a worker that wakes late
+    const step = roundUp8(Math.ceil(N / (pool.size * (gemm ? 2 : 4))));
+    pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
+    return;
+  }
+  km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
 }
 
 /** MatMul (torch.matmul semantics, batch dims broadcast) and Linear (x Wᵀ + b). */

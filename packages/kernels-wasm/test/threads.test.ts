@@ -1,0 +1,150 @@
+// The worker pool (src/thread_pool.ts) against single-threaded kernels: every product split between
+// threads must give the same bits as one thread (each output column is computed by one thread, in
+// the single-threaded order), on odd sizes, every weight format and both layouts. The single-threaded
+// reference is the plain SIMD build, whose own correctness kernels.test.ts checks against JS loops.
+import * as T from '@gorch/tensor';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, WeightFormat } from '../src/index';
+import { THREAD_MIN_MACS } from '../src/kernels/matmul';
+import { randn, rng } from './reference';
+
+const sameBits = (a: Float32Array, b: Float32Array): number => {
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length), ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  let diff = 0;
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) diff++;
+  return diff;
+};
+
+describe('kernel worker pool', () => {
+  let km: KernelModule;
+  let ref: KernelModule;
+  beforeAll(async () => {
+    km = await KernelModule.loadThreaded({}, 3); // 3 threads even on 2 CPUs: more interleavings
+    ref = await KernelModule.load({ simd: true });
+  });
+  afterAll(() => km.pool?.dispose());
+
+  it('starts the requested number of threads', () => {
+    expect(km.pool?.size).toBe(3);
+  });
+
+  it('linear split by columns is bit-identical to one thread, for every format, layout and odd size', () => {
+    const r = rng(7);
+    let checked = 0;
+    for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16, WeightFormat.float16]) {
+      for (const M of fmt === WeightFormat.float32 ? [1, 3, 17] : [1, 3, 8]) for (const N of [9, 17, 130, 1001]) for (const K of [1, 7, 129, 300]) {
+        for (const transposed of [0, 1]) for (const withBias of [false, true]) {
+          const x = randn(M * K, r), b = randn(N, r);
+          const wf = randn(N * K, r);
+          const w = fmt === WeightFormat.float32 ? wf : new Uint16Array(N * K);
+          if (w instanceof Uint16Array) {
+            const p = ref.alloc(wf), q = ref.malloc(2 * N * K);
+            (fmt === WeightFormat.bfloat16 ? ref.exports.gorch_narrow_bf16 : ref.exports.gorch_narrow_f16)(N * K, p, q);
+            w.set(ref.u16().subarray(q >> 1, (q >> 1) + N * K));
+            ref.free(p); ref.free(q);
+          }
+          const run = (m: KernelModule, threaded: boolean, step: number): Float32Array => {
+            const px = m.alloc(x), pw = m.alloc(w), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
+            if (threaded) m.pool!.linear(M, N, K, px, pw, fmt, transposed, pb, out, step);
+            else m.exports.gorch_linear(M, N, K, px, pw, fmt, transposed, pb, out, 0);
+            const y = m.readF32(out, M * N);
+            for (const p of [px, pw, pb, out]) m.free(p);
+            return y;
+          };
+          const want = run(ref, false, 0);
+          for (const step of [8, 16, 8 * Math.ceil(N / 24)]) {
+            const got = run(km, true, step);
+            expect(sameBits(got, want), `fmt=${fmt} M=${M} N=${N} K=${K} t=${transposed} bias=${withBias} step=${step}`).toBe(0);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it('gemm-sized products (many rows) split by column panels stay bit-identical', () => {
+    const r = rng(8);
+    for (const [M, N, K] of [[129, 257, 300], [64, 1000, 513], [5, 2050, 17]]) {
+      const x = randn(M * K, r), w = randn(N * K, r);
+      const px = km.alloc(x), pw = km.alloc(w), o1 = km.malloc(4 * M * N), o2 = km.malloc(4 * M * N);
+      const rx = ref.alloc(x), rw = ref.alloc(w), ro = ref.malloc(4 * M * N);
+      ref.exports.gorch_linear(M, N, K, rx, rw, 0, 0, 0, ro, 0);
+      km.pool!.linear(M, N, K, px, pw, 0, 0, 0, o1, 64);
+      km.exports.gorch_linear(M, N, K, px, pw, 0, 0, 0, o2, 0);
+      const want = ref.readF32(ro, M * N);
+      expect(sameBits(km.readF32(o1, M * N), want), `${M}x${N}x${K} pool`).toBe(0);
+      expect(sameBits(km.readF32(o2, M * N), want), `${M}x${N}x${K} threads build, one thread`).toBe(0);
+      for (const p of [px, pw, o1, o2]) km.free(p);
+      for (const p of [rx, rw, ro]) ref.free(p);
+    }
+  });
+
+  it('rejects a chunk step that would split inside a column block', () => {
+    expect(() => km.pool!.linear(1, 16, 4, 0, 0, 0, 1, 0, 0, 12)).toThrow(/multiple of 8/);
+  });
+
+  it('idle workers do not keep a Node process alive', async () => {
+    const script = fileURLToPath(new URL('./fixtures/threads_exit.ts', import.meta.url));
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((res) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 }, (err, stdout) => res({ code: err ? (err as { code?: number }).code ?? -1 : 0, out: stdout }));
+      void child;
+    });
+    expect(out).toContain('threads=2 y0=8'); // 64 × 0.5 × 0.25
+    expect(code).toBe(0);
+  }, 70_000);
+});
+
+describe('threaded wasm backend through the tensor API', () => {
+  const saved = { ...THREAD_MIN_MACS };
+  beforeAll(async () => {
+    await initWasmBackend({ threads: 2 });
+    THREAD_MIN_MACS.matvec = 0; // small odd shapes take the threaded path too
+    THREAD_MIN_MACS.gemm = 0;
+  });
+  afterAll(() => {
+    Object.assign(THREAD_MIN_MACS, saved);
+    T.setBackend('js');
+  });
+
+  it('reports threads on, with the count and why', () => {
+    const c = capabilities();
+    expect(c.threads).toBe(true);
+    expect(c.threadCount).toBe(2);
+    expect(c.threadsReason).toMatch(/2 threads/);
+  });
+
+  it('linear, matmul and half-width weights equal the single-threaded build bit for bit, and dispose works', async () => {
+    const ref = await KernelModule.load({ simd: true });
+    const r = rng(9);
+    for (const [M, N, K] of [[1, 1001, 129], [3, 130, 300], [9, 257, 65], [1, 50, 768]]) {
+      const x = randn(M * K, r), w = randn(N * K, r), b = randn(N, r);
+      const tx = T.tensor(x, { shape: [M, K] }), tw = T.tensor(w, { shape: [N, K] }), tb = T.tensor(b, { shape: [N] });
+      const h = toHalfStorage(tw, 'bfloat16'), twt = T.transpose(tw, 0, 1);
+      const ys = [T.linear(tx, tw, tb), T.matmul(tx, twt), T.linear(tx, h)];
+      const [lin, mm, half] = ys.map((t) => t.dataSync() as Float32Array);
+      for (const t of [tx, tw, tb, h, twt, ...ys]) t.dispose();
+      const px = ref.alloc(x), pw = ref.alloc(w), pb = ref.alloc(b), out = ref.malloc(4 * M * N);
+      ref.exports.gorch_linear(M, N, K, px, pw, 0, 1, pb, out, 0);
+      expect(sameBits(lin, ref.readF32(out, M * N)), `linear ${M}x${N}x${K}`).toBe(0);
+      const wt = new Float32Array(K * N); // matmul sees W^T as a [K, N] matrix: the axpy layout
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) wt[k * N + n] = w[n * K + k];
+      const pwt = ref.alloc(wt);
+      ref.exports.gorch_linear(M, N, K, px, pwt, 0, 0, 0, out, 0);
+      ref.free(pwt);
+      expect(sameBits(mm, ref.readF32(out, M * N)), `matmul ${M}x${N}x${K}`).toBe(0);
+      const hb = ref.malloc(2 * N * K), scratch = ref.malloc(4 * N * K);
+      ref.exports.gorch_narrow_bf16(N * K, pw, hb);
+      ref.exports.gorch_linear(M, N, K, px, hb, WeightFormat.bfloat16, 1, 0, out, scratch);
+      expect(sameBits(half, ref.readF32(out, M * N)), `bf16 linear ${M}x${N}x${K}`).toBe(0);
+      for (const p of [px, pw, pb, out, hb, scratch]) ref.free(p);
+      if (M === 3) {
+        disposeWasmThreads(); // the rest runs single-threaded on the same heap
+        expect(capabilities()).toMatchObject({ threads: false, threadCount: 1 });
+        expect(capabilities().threadsReason).toMatch(/disposed/);
+      }
+    }
+  });
+});
