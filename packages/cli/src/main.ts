@@ -29,8 +29,8 @@ export function buildProgram(io: CliIO): Command {
 
 /**
  * Runs `gorch` with `argv` (without the node and script paths) and resolves to the exit status:
- * 0 on success (and for --help / --version), 2 for a usage error (the message names the option),
- * 1 for any other failure, printed as `gorch: <message>` (typed gorch errors: their code too).
+ * 0 on success (and for --help / --version), 2 for a usage error (the message names the option; also a
+ * typed library error whose code ends in `ARG`), 1 for any other failure, printed as `gorch: <message>` (typed gorch errors: their code too).
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
@@ -46,7 +46,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const code = e instanceof GorchError ? e.code : (e as { code?: unknown } | null)?.code;
     if (e instanceof Error && typeof code === 'string') {
       io.stderr.write(`gorch: ${e.message} [${code}]\n`);
-      return 1;
+      // an argument a library rejected (E_DOWNLOAD_ARG, E_ARG, ...) is a usage error like ours
+      return /(^|_)ARG$/.test(code) ? 2 : 1;
     }
     io.stderr.write(`gorch: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

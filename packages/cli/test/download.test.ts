@@ -72,7 +72,7 @@ describe.skipIf(!has)('gorch download / generate --model <hf-id> (local hub on 1
     expect(r.stderr).toContain('HF_TOKEN');
     expect(r.stderr).toContain('[E_DOWNLOAD_AUTH]');
     const bad = await runCli('download', '../../etc');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a rejected argument is a usage error
     expect(bad.stderr).toContain('[E_DOWNLOAD_ARG]');
   });
 });
