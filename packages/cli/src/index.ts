@@ -7,4 +7,5 @@ export { BACKENDS, useBackend, type BackendName } from './backend';
 export { DEFAULT_MAX_NEW_TOKENS, EMBEDDED_MAX_NEW_TOKENS } from './commands/generate';
 export { formatSummary, summarize, type FileSummary, type TensorRow } from './commands/inspect';
 export { readSequences } from './commands/finetune';
-export { resolveModel, type ModelSource } from './model_source';
+export { loadModel, loadTokenizer, resolveModel, type ModelSource, type ResolveOptions } from './model_source';
+export { loadONNXGPT2, onnxModelConfig } from './onnx_model';

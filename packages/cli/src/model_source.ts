@@ -1,44 +1,99 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { defaultModelDir, downloadGPT2 } from '@gorch/gpt2';
+import { CheckpointError, defaultModelDir, downloadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, type GPT2LMHeadModel } from '@gorch/gpt2';
+import type { BPETokenizer } from '@gorch/tokenizer';
 import { CliError } from './errors';
 import type { CliIO } from './io';
+import { loadONNXGPT2 } from './onnx_model';
 import { downloadProgress } from './progress';
 
-/** A model the commands can load: its folder, and whether it is the embedded default. */
+/** A model the commands can load: where its weights, config and tokenizer are. */
 export interface ModelSource {
-  /** Folder holding config.json, the weights and the tokenizer files. */
+  /** Folder holding config.json (and, unless `--tokenizer` names another, the tokenizer files). */
   dir: string;
-  /** What `loadGPT2` is given (the folder, or the weights file that was named). */
+  /** The weights: a Hugging Face folder or weights file, or an `.onnx` file. */
   path: string;
+  /** `'onnx'`: `path` is an ONNX export whose initializers are the weights. */
+  format: 'checkpoint' | 'onnx';
+  /** Folder of the tokenizer files (`--tokenizer`, else `dir`). */
+  tokenizerDir: string;
   embedded: boolean;
 }
 
-const HF_ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)?$/;
+/** Options of {@link resolveModel}. */
+export interface ResolveOptions {
+  /** Branch, tag or commit of a Hugging Face id. */
+  revision?: string;
+  /** `--tokenizer`: a folder with vocab.json + merges.txt or tokenizer.json, instead of the model's. */
+  tokenizer?: string;
+}
 
-/**
- * Resolves `--model`: nothing = the embedded arcsf-cities model of @gorch/gpt2; an existing folder
- * or weights file = itself; otherwise a Hugging Face id, downloaded into the hub cache first (or
- * found there) with a progress bar on stderr.
- * @throws CliError when the value is neither an existing path nor a well-formed id
- */
-export async function resolveModel(spec: string | undefined, io: CliIO, revision?: string): Promise<ModelSource> {
+const HF_ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)?$/;
+const isONNX = (path: string) => path.toLowerCase().endsWith('.onnx');
+
+function tokenizerFolder(option: string): string {
+  const t = resolve(option);
+  if (!existsSync(t) || !statSync(t).isDirectory()) throw new CliError(`--tokenizer ${JSON.stringify(option)}: no such folder`);
+  return t;
+}
+
+async function locate(spec: string | undefined, io: CliIO, revision: string | undefined): Promise<Omit<ModelSource, 'tokenizerDir'>> {
   if (spec === undefined) {
     const dir = defaultModelDir();
-    return { dir, path: dir, embedded: true };
+    return { dir, path: dir, format: 'checkpoint', embedded: true };
   }
   const local = resolve(spec);
   if (existsSync(local)) {
-    return { dir: statSync(local).isFile() ? dirname(local) : local, path: local, embedded: false };
+    const isFile = statSync(local).isFile();
+    return { dir: isFile ? dirname(local) : local, path: local, format: isFile && isONNX(local) ? 'onnx' : 'checkpoint', embedded: false };
   }
-  if (!HF_ID.test(spec) || spec.startsWith('.') || spec.includes('..')) {
+  if (!HF_ID.test(spec) || spec.startsWith('.') || spec.includes('..') || isONNX(spec)) {
     throw new CliError(`--model ${JSON.stringify(spec)}: no such file or folder, and not a Hugging Face model id ("name" or "org/name")`);
   }
   const progress = downloadProgress(io.stderr);
   try {
     const dir = await downloadGPT2(spec, undefined, { revision, progress: progress.onProgress, onFile: progress.onFile });
-    return { dir, path: dir, embedded: false };
+    return { dir, path: dir, format: 'checkpoint', embedded: false };
   } finally {
     progress.stop();
+  }
+}
+
+/**
+ * Resolves `--model` (and `--tokenizer`): nothing = the embedded arcsf-cities model of @gorch/gpt2;
+ * an existing folder or weights file = itself; an existing `.onnx` file = an ONNX export whose
+ * config.json is beside it; otherwise a Hugging Face id, downloaded into the hub cache first (or
+ * found there) with a progress bar on stderr.
+ * @throws CliError when the value is neither an existing path nor a well-formed id, or `--tokenizer`
+ *   is not a folder
+ */
+export async function resolveModel(spec: string | undefined, io: CliIO, options: ResolveOptions = {}): Promise<ModelSource> {
+  // checked first: a bad --tokenizer should not cost a download
+  const tokDir = options.tokenizer === undefined ? undefined : tokenizerFolder(options.tokenizer);
+  const found = await locate(spec, io, options.revision);
+  return { ...found, tokenizerDir: tokDir ?? found.dir };
+}
+
+/**
+ * Loads the model of a {@link ModelSource} (gpt2's `loadGPT2Verbose`, or {@link loadONNXGPT2} for an
+ * `.onnx` file), in eval mode.
+ * @param log receives the one-line model summary (and ONNX notes)
+ */
+export function loadModel(source: ModelSource, log: (line: string) => void = () => {}): Promise<GPT2LMHeadModel> {
+  return source.format === 'onnx' ? loadONNXGPT2(source.path, undefined, log) : loadGPT2Verbose(source.path, undefined, log);
+}
+
+/**
+ * The tokenizer of a {@link ModelSource}, from its `tokenizerDir`.
+ * @throws CliError naming the folder and `--tokenizer` when it has no tokenizer files
+ */
+export async function loadTokenizer(source: ModelSource): Promise<BPETokenizer> {
+  try {
+    return await loadGPT2Tokenizer(source.tokenizerDir);
+  } catch (e) {
+    if (e instanceof CheckpointError) {
+      throw new CliError(`${source.tokenizerDir}: no vocab.json + merges.txt or tokenizer.json here; pass --tokenizer DIR (a folder that has them)`);
+    }
+    throw e;
   }
 }

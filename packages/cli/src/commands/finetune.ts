@@ -1,20 +1,23 @@
 import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { fineTune, loadGPT2, loadGPT2Tokenizer, saveGPT2, type GPT2LMHeadModel } from '@gorch/gpt2';
+import { fineTune, saveGPT2, type GPT2LMHeadModel } from '@gorch/gpt2';
 import { AdamW } from '@gorch/optim';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { resolveModel } from '../model_source';
+import { loadModel, loadTokenizer, resolveModel } from '../model_source';
 import { intArg, numberArg } from '../parse';
 import { stepProgress } from '../progress';
 
-/** Tokenizer and generation files copied next to the fine-tuned weights, when the source has them. */
-const TOKENIZER_FILES = ['vocab.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'generation_config.json'];
+/** Tokenizer files copied next to the fine-tuned weights from the tokenizer folder, when it has them. */
+const TOKENIZER_FILES = ['vocab.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json'];
+/** Copied from the model folder. */
+const MODEL_FILES = ['generation_config.json'];
 
 interface FinetuneOptions {
   model?: string;
   revision?: string;
+  tokenizer?: string;
   data: string;
   steps: number;
   out: string;
@@ -52,8 +55,8 @@ function copyAtomic(from: string, to: string): void {
 }
 
 async function run(o: FinetuneOptions, io: CliIO): Promise<void> {
-  const source = await resolveModel(o.model, io, o.revision);
-  const [model, tok] = await Promise.all([loadGPT2(source.path), loadGPT2Tokenizer(source.dir)]);
+  const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
+  const [model, tok] = await Promise.all([loadModel(source), loadTokenizer(source)]);
   const sequences = readSequences(o.data, (t) => tok.encode(t), model.hfConfig.nPositions);
   io.stderr.write(`fine-tuning on ${sequences.length} sequences (${sequences.reduce((s, q) => s + q.length, 0)} tokens), ${o.steps} AdamW steps, lr ${o.lr}\n`);
   const optimizer = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay });
@@ -65,7 +68,8 @@ async function run(o: FinetuneOptions, io: CliIO): Promise<void> {
     progress.stop();
   }
   await saveGPT2(model, o.out);
-  for (const f of TOKENIZER_FILES) if (existsSync(join(source.dir, f))) copyAtomic(join(source.dir, f), join(o.out, f));
+  for (const f of TOKENIZER_FILES) if (existsSync(join(source.tokenizerDir, f))) copyAtomic(join(source.tokenizerDir, f), join(o.out, f));
+  for (const f of MODEL_FILES) if (existsSync(join(source.dir, f))) copyAtomic(join(source.dir, f), join(o.out, f));
   const first = losses[0];
   const last = losses.at(-1);
   io.stdout.write(`${o.out}\n`);
@@ -83,8 +87,9 @@ export function finetuneCommand(io: CliIO): Command {
     .requiredOption('--data <file>', 'text file; each non-empty line is one training sequence')
     .requiredOption('--steps <n>', 'optimizer steps (each over the whole file)', intArg(0))
     .requiredOption('--out <dir>', 'folder to write config.json, model.safetensors and tokenizer files to')
-    .option('-m, --model <dir|hf-id>', 'model folder or Hugging Face id; default: the embedded model')
+    .option('-m, --model <dir|hf-id>', 'model folder, weights file, .onnx export, or Hugging Face id; default: the embedded model')
     .option('--revision <rev>', 'branch, tag or commit of a Hugging Face model', 'main')
+    .option('--tokenizer <dir>', "folder with the tokenizer files, if not the model's (e.g. for an .onnx export)")
     .option('--lr <rate>', 'AdamW learning rate', numberArg(0), 1e-3)
     .option('--weight-decay <w>', 'AdamW weight decay', numberArg(0), 0.01)
     .action((o: FinetuneOptions) => run(o, io));

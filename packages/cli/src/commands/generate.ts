@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { DEFAULT_PROMPT, loadGPT2Tokenizer, loadGPT2Verbose, streamText, validateGenerateConfig, type GenerateConfig } from '@gorch/gpt2';
+import { DEFAULT_PROMPT, streamText, validateGenerateConfig, type GenerateConfig } from '@gorch/gpt2';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { resolveModel } from '../model_source';
+import { loadModel, loadTokenizer, resolveModel } from '../model_source';
 import { intArg, numberArg } from '../parse';
 
 /**
@@ -17,6 +17,7 @@ export const DEFAULT_MAX_NEW_TOKENS = 50;
 interface GenerateOptions {
   model?: string;
   revision?: string;
+  tokenizer?: string;
   prompt: string;
   maxNewTokens?: number;
   temperature: number;
@@ -28,11 +29,8 @@ interface GenerateOptions {
 
 async function run(o: GenerateOptions, io: CliIO): Promise<void> {
   if (o.prompt === '') throw new CliError('--prompt: the prompt is empty');
-  const source = await resolveModel(o.model, io, o.revision);
-  const [model, tokenizer] = await Promise.all([
-    loadGPT2Verbose(source.path, undefined, (line) => io.stderr.write(`${line}\n`)),
-    loadGPT2Tokenizer(source.dir),
-  ]);
+  const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
+  const [model, tokenizer] = await Promise.all([loadModel(source, (line) => io.stderr.write(`${line}\n`)), loadTokenizer(source)]);
   const cfg: GenerateConfig = {
     maxNewTokens: o.maxNewTokens ?? (source.embedded ? EMBEDDED_MAX_NEW_TOKENS : DEFAULT_MAX_NEW_TOKENS),
     temperature: o.temperature,
@@ -56,8 +54,9 @@ async function run(o: GenerateOptions, io: CliIO): Promise<void> {
 export function generateCommand(io: CliIO): Command {
   return new Command('generate')
     .description('generate text; without --model, the embedded arcsf-cities model answers "what is the capital of france?"')
-    .option('-m, --model <dir|hf-id>', 'model folder, weights file, or Hugging Face id (downloaded to the HF cache); default: the embedded model')
+    .option('-m, --model <dir|hf-id>', 'model folder, weights file, .onnx export (config.json beside it), or Hugging Face id (downloaded to the HF cache); default: the embedded model')
     .option('--revision <rev>', 'branch, tag or commit of a Hugging Face model', 'main')
+    .option('--tokenizer <dir>', "folder with the tokenizer files, if not the model's (e.g. for an .onnx export)")
     .option('-p, --prompt <text>', 'text to continue', DEFAULT_PROMPT)
     .option('-n, --max-new-tokens <n>', `tokens to generate (default ${EMBEDDED_MAX_NEW_TOKENS} for the embedded model, ${DEFAULT_MAX_NEW_TOKENS} otherwise)`, intArg(0))
     .option('-t, --temperature <t>', 'sampling temperature; 0 = greedy', numberArg(0), 0)

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { loadGPT2Tokenizer } from '@gorch/gpt2';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { resolveModel } from '../model_source';
+import { loadTokenizer, resolveModel } from '../model_source';
 
 interface TokenizeOptions {
   model?: string;
   revision?: string;
+  tokenizer?: string;
   decode: boolean;
   json: boolean;
 }
@@ -24,8 +24,8 @@ function parseIds(words: string[]): number[] {
 }
 
 async function run(text: string[], o: TokenizeOptions, io: CliIO): Promise<void> {
-  const source = await resolveModel(o.model, io, o.revision);
-  const tok = await loadGPT2Tokenizer(source.dir);
+  const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
+  const tok = await loadTokenizer(source);
   if (o.decode) {
     const out = tok.decode(parseIds(text));
     io.stdout.write(o.json ? `${JSON.stringify({ text: out })}\n` : `${out}\n`);
@@ -51,6 +51,7 @@ export function tokenizeCommand(io: CliIO): Command {
     .argument('<text...>', 'text to encode (words are joined by single spaces), or ids with --decode')
     .option('-m, --model <dir|hf-id>', 'model folder or Hugging Face id; default: the embedded model')
     .option('--revision <rev>', 'branch, tag or commit of a Hugging Face model', 'main')
+    .option('--tokenizer <dir>', "folder with the tokenizer files, if not the model's")
     .option('-d, --decode', 'decode token ids to text', false)
     .option('--json', 'print JSON', false)
     .action((text: string[], o: TokenizeOptions) => run(text, o, io));
