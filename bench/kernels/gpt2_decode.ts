@@ -8,7 +8,7 @@
 import * as T from '@gorch/tensor';
 import { noGrad } from '@gorch/autograd';
 import { GPT, KVCache } from '@gorch/nn';
-import { initWasmBackend, repack } from '@gorch/kernels-wasm';
+import { initWasmBackend, repack, wasmKernelModule } from '@gorch/kernels-wasm';
 import ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -83,12 +83,22 @@ async function decodeOrt(session: ort.InferenceSession): Promise<number> {
   return (STEPS * 1000) / (performance.now() - t0);
 }
 
-await initWasmBackend();
+const caps = await initWasmBackend();
+console.log(`wasm: ${caps.threadsReason}`);
+// Single-threaded rounds detach the worker pool from the module for their duration: same build,
+// same heap, same (bit-identical) results, one thread.
+const km = wasmKernelModule()!;
+const pool = km.pool;
+const withThreads = (threaded: boolean, fn: () => number): number => {
+  km.pool = threaded ? pool : null;
+  try { return fn(); } finally { km.pool = pool; }
+};
 interface Variant { name: string; run: () => Promise<number> | number }
 const variants: Variant[] = [];
 for (const [name, storage] of [['gorch wasm (float32)', null], ['gorch wasm (float32, decode layout)', 'float32'], ['gorch wasm (bf16, decode layout)', 'bfloat16']] as const) {
   const model = build('wasm', storage);
-  variants.push({ name, run: () => decode('wasm', model) });
+  variants.push({ name: `${name}, 1 thread`, run: () => withThreads(false, () => decode('wasm', model)) });
+  if (pool) variants.push({ name: `${name}, ${pool.size} threads`, run: () => withThreads(true, () => decode('wasm', model)) });
 }
 if (!args.includes('--no-js')) {
   const model = build('js', null);
@@ -109,5 +119,5 @@ for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < variants.length; i++) resul
 console.log(`GPT-2 small decode, ${STEPS} tokens after a ${PROMPT}-token prompt, median of ${ROUNDS} rounds`);
 variants.forEach((v, i) => {
   const s = results[i].sort((a, b) => a - b);
-  console.log(`${v.name.padEnd(36)} ${s[s.length >> 1].toFixed(1)} tokens/s   (rounds: ${s.map((x) => x.toFixed(1)).join(', ')})`);
+  console.log(`${v.name.padEnd(48)} ${s[s.length >> 1].toFixed(1)} tokens/s   (rounds: ${s.map((x) => x.toFixed(1)).join(', ')})`);
 });

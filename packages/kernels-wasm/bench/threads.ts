@@ -4,6 +4,7 @@
 // (src/kernels/matmul.ts) comes from. Also checks that both paths give bit-identical outputs.
 //   npx tsx packages/kernels-wasm/bench/threads.ts [--rounds 15] [--threads 2]
 import { KernelModule, WeightFormat } from '../src/index';
+import { chunkColumns, THREAD_MIN_MACS } from '../src/kernels/matmul';
 
 const args = process.argv.slice(2);
 const opt = (name: string, d: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
@@ -32,14 +33,17 @@ for (const n of [64, 96, 128, 192, 256, 512, 1024]) cases.push({ label: `gemm ${
 
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
 console.log(`threads=${pool.size}, rounds=${ROUNDS}, medians; speed-up = 1 thread / pool`);
-for (const c of cases) {
+for (const c of args.includes('--set-only') ? [] : cases) {
   const { M, N, K } = c;
   const x = km.malloc(4 * M * K), w = km.malloc(4 * N * K), o1 = km.malloc(4 * M * N), o2 = km.malloc(4 * M * N);
   fill(x, M * K, 1);
-  fill(w, N * K, 2); // as bf16 the same bytes are just other (finite or not) values: timing only
+  fill(w, N * K, 2);
+  // bf16 weights must be real bf16 values: reinterpreted float32 bits would be full of subnormals,
+  // which x86 multiplies slowly
+  if (c.fmt === WeightFormat.bfloat16) e.gorch_narrow_bf16(N * K, w, w);
   const macs = M * N * K;
   const reps = Math.max(1, Math.min(200, Math.round(2e7 / macs)));
-  const step = 8 * Math.ceil(N / (pool.size * (c.gemm ? 2 : 4)) / 8);
+  const step = chunkColumns(N, pool.size, c.gemm, c.transposed === 1);
   const one = (): void => { for (let r = 0; r < reps; r++) e.gorch_linear(M, N, K, x, w, c.fmt, c.transposed, 0, o1, 0); };
   const many = (): void => { for (let r = 0; r < reps; r++) pool.linear(M, N, K, x, w, c.fmt, c.transposed, 0, o2, step); };
   one(); many();
@@ -54,5 +58,33 @@ for (const c of cases) {
   const rate = (ms: number): string => (c.gemm ? `${((2 * macs) / ms / 1e6).toFixed(1)} GFLOP/s` : `${(c.bytes / ms / 1e6).toFixed(1)} GB/s`);
   console.log(`${c.label.padEnd(26)} macs ${String(macs).padStart(10)}  1 thread ${m1.toFixed(3)} ms (${rate(m1)})  pool ${m2.toFixed(3)} ms (${rate(m2)})  speed-up ${(m1 / m2).toFixed(2)}×${same ? '' : '  OUTPUTS DIFFER'}`);
   for (const p of [x, w, o1, o2]) km.free(p);
+}
+// The decode-relevant case: all 49 GPT-2-small Linear weights ([N, K] layout, 474 MB in float32),
+// one token's worth of matrix x vector products, streamed from DRAM rather than from cache.
+{
+  const shapes: [number, number][] = [];
+  for (let l = 0; l < 12; l++) shapes.push([2304, 768], [768, 768], [3072, 768], [768, 3072]);
+  shapes.push([50257, 768]);
+  const ws = shapes.map(([N, K]) => { const p = km.malloc(4 * N * K); fill(p, N * K, N + K); return p; });
+  const hs = shapes.map(([N, K], i) => { const p = km.malloc(2 * N * K); e.gorch_narrow_bf16(N * K, ws[i], p); return p; });
+  const x = km.malloc(4 * 3072), y = km.malloc(4 * 50257);
+  fill(x, 3072, 3);
+  for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16]) {
+    const bytes = shapes.reduce((s, [N, K]) => s + N * K * (fmt === WeightFormat.float32 ? 4 : 2), 0);
+    const pass = (threaded: boolean): void => shapes.forEach(([N, K], i) => {
+      const step = chunkColumns(N, pool.size, false, true);
+      const W = fmt === WeightFormat.float32 ? ws[i] : hs[i];
+      if (threaded && N * K >= THREAD_MIN_MACS.matvec && step < N) pool.linear(1, N, K, x, W, fmt, 1, 0, y, step);
+      else e.gorch_linear(1, N, K, x, W, fmt, 1, 0, y, 0);
+    });
+    pass(false); pass(true);
+    const t1: number[] = [], t2: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      let t = performance.now(); pass(false); t1.push(performance.now() - t);
+      t = performance.now(); pass(true); t2.push(performance.now() - t);
+    }
+    const [m1, m2] = [med(t1), med(t2)];
+    console.log(`GPT-2 Linear set ${fmt === 0 ? 'f32 ' : 'bf16'} ${(bytes / 1e6).toFixed(0)} MB  1 thread ${m1.toFixed(1)} ms (${(bytes / m1 / 1e6).toFixed(1)} GB/s)  pool ${m2.toFixed(1)} ms (${(bytes / m2 / 1e6).toFixed(1)} GB/s)  speed-up ${(m1 / m2).toFixed(2)}×`);
+  }
 }
 pool.dispose();

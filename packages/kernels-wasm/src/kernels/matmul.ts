@@ -13,6 +13,18 @@ export const THREAD_MIN_MACS = { matvec: 1 << 18, gemm: 1 << 21 };
 const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /**
+ * Columns per chunk of a threaded product. gemm chunks each repack x, so fewer and wider. Dot-form
+ * matrix x vector chunks are contiguous weight rows and cheap, so more of them balance a worker that
+ * wakes late. Axpy-form ([K, N] weights) chunks read a column slice of every row, which streams well
+ * only when the slice is long (>= 512 floats, measured), so narrow matrices stay on one thread.
+ */
+export function chunkColumns(N: number, threads: number, gemm: boolean, transposed: boolean): number {
+  if (gemm) return roundUp8(Math.ceil(N / (threads * 2)));
+  if (transposed) return roundUp8(Math.ceil(N / (threads * 4)));
+  return Math.max(512, roundUp8(Math.ceil(N / (threads * 2))));
+}
+
+/**
  * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): [N, K] when
  * `transposed` (nn.Linear) else [K, N]. Half-width weights are widened into a temporary only when the
  * C code takes the gemm path (rows > 8). Large products are split by output columns between the
@@ -39,11 +51,11 @@ function linearCall(call: WasmCall, rows: number, N: number, K: number, px: numb
       W = scratch;
       f = WeightFormat.float32;
     }
-    // gemm chunks repack x, so fewer and wider; matrix x vector chunks are cheap, so more of them
-    // balance a worker that wakes late
-    const step = roundUp8(Math.ceil(N / (pool.size * (gemm ? 2 : 4))));
-    pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
-    return;
+    const step = chunkColumns(N, pool.size, gemm, transposed);
+    if (step < N) {
+      pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
+      return;
+    }
   }
   km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
 }
