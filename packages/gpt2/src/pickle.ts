@@ -1,3 +1,4 @@
+import { GorchError } from '@gorch/tensor';
 import { PickleError } from './errors';
 
 /**
@@ -29,13 +30,39 @@ export interface UnpickleOptions {
   source?: string;
 }
 
-/** Decodes one pickle from `bytes` and returns its value. @throws PickleError */
+/**
+ * Decodes one pickle from `bytes` and returns its value. Iterative (no recursion) and free of
+ * argument spreads, so a huge line, string or list costs memory, never the call stack.
+ * @throws PickleError naming `opts.source` and the byte offset of the offending opcode, for any
+ *   malformed input (also for errors thrown by `globals` / `persistentLoad` that are not gorch errors)
+ */
 export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
   return new Unpickler(bytes, opts).run();
 }
 
+/** At most this many characters of a pickle value are quoted in an error message. */
+const PREVIEW = 80;
+
+/** A short, printable rendering of a pickle value for error messages. */
+export function preview(v: unknown, depth = 0): string {
+  // depth-limited: Array.prototype.toString recurses, and a pickle can nest lists a million deep
+  if (Array.isArray(v) && depth > 2) return '[...]';
+  const s = Array.isArray(v) ? `[${v.slice(0, 8).map((x) => preview(x, depth + 1)).join(', ')}${v.length > 8 ? `, ... ${v.length} items` : ''}]` : String(v);
+  return s.length > PREVIEW ? `${s.slice(0, PREVIEW)}... (${s.length} chars)` : s;
+}
+
+/** Bytes -> string, one char per byte (Python's latin-1), in chunks: `fromCharCode(...bytes)` overflows the stack. */
+function latin1(b: Uint8Array): string {
+  const CHUNK = 8192;
+  let s = '';
+  for (let i = 0; i < b.length; i += CHUNK) s += String.fromCharCode.apply(null, b.subarray(i, i + CHUNK) as unknown as number[]);
+  return s;
+}
+
 class Unpickler {
   private pos = 0;
+  /** Offset of the opcode being executed, for error messages. */
+  private at = 0;
   private stack: unknown[] = [];
   private marks: number[] = [];
   private memo = new Map<number, unknown>();
@@ -49,7 +76,7 @@ class Unpickler {
   }
 
   private fail(msg: string, code?: 'E_PICKLE_GLOBAL'): never {
-    throw new PickleError(`${this.src}: ${msg}`, code);
+    throw new PickleError(`${this.src}: ${msg}${/ at byte \d/.test(msg) ? '' : ` (opcode at byte ${this.at})`}`, code);
   }
 
   private need(n: number): number {
@@ -78,7 +105,8 @@ class Unpickler {
   private line(): string {
     const end = this.bytes.indexOf(0x0a, this.pos);
     if (end < 0) this.fail(`unterminated text line at byte ${this.pos}`);
-    const s = String.fromCharCode(...this.bytes.subarray(this.pos, end));
+    // Python decodes GLOBAL lines as UTF-8 and the protocol-0 number lines are ASCII
+    const s = this.str(end - this.pos);
     this.pos = end + 1;
     return s;
   }
@@ -109,7 +137,7 @@ class Unpickler {
 
   private findGlobal(module: string, name: string): PickleGlobal {
     const g = this.opts.globals.get(`${module}.${name}`);
-    if (!g) this.fail(`refusing global ${module}.${name} (not in the allow-list)`, 'E_PICKLE_GLOBAL');
+    if (!g) this.fail(`refusing global ${preview(`${module}.${name}`)} (not in the allow-list)`, 'E_PICKLE_GLOBAL');
     return g;
   }
   private asGlobal(v: unknown, op: string): PickleGlobal {
@@ -123,7 +151,7 @@ class Unpickler {
   }
   private appendAll(l: unknown, items: unknown[]): void {
     if (!Array.isArray(l)) this.fail(`APPEND(S) on a non-list at byte ${this.pos}`);
-    l.push(...items);
+    for (const v of items) l.push(v);
   }
 
   private long(n: number): number | bigint {
@@ -136,9 +164,23 @@ class Unpickler {
   }
 
   run(): unknown {
+    try {
+      return this.loop();
+    } catch (e) {
+      if (e instanceof PickleError && !/ at byte \d/.test(e.message)) {
+        throw new PickleError(`${e.message} (opcode at byte ${this.at})`, e.code as 'E_PICKLE' | 'E_PICKLE_GLOBAL');
+      }
+      if (e instanceof GorchError) throw e;
+      // a reducer or persistent loader rejecting its arguments with a plain Error is still a bad pickle
+      return this.fail(`malformed pickle: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  private loop(): unknown {
     const s = this.stack;
     for (;;) {
       const at = this.pos;
+      this.at = at;
       const op = this.u8();
       switch (op) {
         case 0x80: this.u8(); break; // PROTO
@@ -174,10 +216,11 @@ class Unpickler {
         case 0x8d: s.push(this.str(this.u64())); break; // BINUNICODE8
         case 0x54: { // BINSTRING (py2 str, torch writes none; decode as latin-1)
           const n = this.i32();
-          s.push(String.fromCharCode(...this.raw(n)));
+          if (n < 0) this.fail(`BINSTRING with negative length ${n}`);
+          s.push(latin1(this.raw(n)));
           break;
         }
-        case 0x55: s.push(String.fromCharCode(...this.raw(this.u8()))); break; // SHORT_BINSTRING
+        case 0x55: s.push(latin1(this.raw(this.u8()))); break; // SHORT_BINSTRING
         case 0x42: s.push(this.raw(this.u32()).slice()); break; // BINBYTES
         case 0x43: s.push(this.raw(this.u8()).slice()); break; // SHORT_BINBYTES
         case 0x8e: s.push(this.raw(this.u64()).slice()); break; // BINBYTES8

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import { CheckpointError, PickleError } from './errors';
 import { numel, type HostTensor } from './host_tensor';
-import { unpickle, type PickleGlobal } from './pickle';
+import { preview, unpickle, type PickleGlobal } from './pickle';
 
 /**
  * Reader for `torch.save` zip archives (`pytorch_model.bin` since PyTorch 1.6): `<prefix>/data.pkl`
@@ -35,7 +35,7 @@ const STORAGE_TYPES: Record<string, StorageType> = {
 
 function intList(v: unknown, what: string, src: string): number[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
-    throw new PickleError(`${src}: ${what} must be a tuple of non-negative integers, got ${String(v)}`);
+    throw new PickleError(`${src}: ${what} must be a tuple of non-negative integers, got ${preview(v)}`);
   }
   return v as number[];
 }
@@ -185,12 +185,12 @@ export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
     source: `${source}:${pkl[0]}`,
     globals: torchGlobals(source),
     persistentLoad: (pid) => {
-      if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new PickleError(`${source}: unknown persistent id ${String(pid)}`);
+      if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new PickleError(`${source}: unknown persistent id ${preview(pid)}`);
       const [, global, key, , n] = pid as [string, PickleGlobal | undefined, unknown, unknown, unknown];
       // the storage class arrives as the allow-listed global itself (pickled by reference, not called)
       const type = (typeof global?.call === 'function' ? global.call([]) : undefined) as StorageType | undefined;
       if (typeof type?.bytes !== 'number' || typeof key !== 'string' || typeof n !== 'number') {
-        throw new PickleError(`${source}: malformed storage id ${String(pid)}`);
+        throw new PickleError(`${source}: malformed storage id ${preview(pid)}`);
       }
       if (!storages.has(key)) storages.set(key, { kind: 'storage', type, key, numel: n });
       return storages.get(key);
