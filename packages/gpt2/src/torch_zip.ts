@@ -112,14 +112,21 @@ function materialize(name: string, t: TensorRef, entries: Record<string, Uint8Ar
   if (!bytes) throw new CheckpointError(`${src}: tensor "${name}" points at missing zip entry ${path}`);
   const available = Math.floor(bytes.length / storage.type.bytes);
   const n = numel(size);
+  // checked before allocating: only zero strides let a tensor have more elements than its storage,
+  // and such an expanded tensor (never in a state dict) would be a free multi-GB allocation
+  if (n > available) {
+    throw new CheckpointError(`${src}: tensor "${name}" (shape [${size.join(', ')}], stride [${stride.join(', ')}]) has ${n} elements but its storage holds ${available}${stride.includes(0) ? '; expanded (zero-stride) tensors larger than their storage are not supported' : ''}`);
+  }
+  if (n > 0) {
+    let last = offset;
+    for (let d = 0; d < size.length; d++) last += (size[d] - 1) * stride[d];
+    if (last >= available) {
+      throw new CheckpointError(`${src}: tensor "${name}" (shape [${size.join(', ')}], offset ${offset}) reads element ${last} of a storage of ${available}`);
+    }
+  }
   const isFloat = storage.type.dtype.startsWith('float') || storage.type.dtype === 'bfloat16';
   const out = isFloat ? new Float32Array(n) : new Int32Array(n);
   if (n === 0) return { shape: size, data: out };
-  let last = offset;
-  for (let d = 0; d < size.length; d++) last += (size[d] - 1) * stride[d];
-  if (last >= available) {
-    throw new CheckpointError(`${src}: tensor "${name}" (shape [${size.join(', ')}], offset ${offset}) reads element ${last} of a storage of ${available}`);
-  }
   const contiguous = size.every((_, d) => stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
   if (contiguous && storage.type.dtype === 'float32') {
     // fast path: fflate hands back a fresh, aligned buffer per entry
@@ -151,7 +158,11 @@ export interface TorchZip {
   keys(): string[];
   /** Shape of a tensor (known without decoding it), or undefined. */
   shape(key: string): number[] | undefined;
-  /** Decodes one tensor (float dtypes -> float32, integer / bool -> int32). @throws CheckpointError */
+  /**
+   * Decodes one tensor (float dtypes -> float32, integer / bool -> int32).
+   * @throws CheckpointError when it reads past its storage, or has more elements than its storage
+   *   (an expanded, zero-stride tensor: refused rather than materialized)
+   */
   read(key: string): HostTensor;
 }
 

@@ -5,6 +5,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { readTorchZip } from '../src/torch_zip';
 import { unpickle } from '../src/pickle';
 import { PickleError, CheckpointError } from '../src/errors';
+import { craftTorchZip } from './torch_zip_craft';
 
 const golden = new URL('./golden/', import.meta.url);
 const parity = JSON.parse(readFileSync(new URL('gpt2_parity.json', golden), 'utf8'));
@@ -52,7 +53,7 @@ describe('readTorchZip', () => {
     const entries = unzipSync(bytes);
     const key = Object.keys(entries).find((k) => /\/data\/\d+$/.test(k) && entries[k].length > 64)!;
     entries[key] = entries[key].subarray(0, 8);
-    expect(() => readTorchZip(zipSync(entries), 'short.bin')).toThrow(/reads element/);
+    expect(() => readTorchZip(zipSync(entries), 'short.bin')).toThrow(/short\.bin: tensor "transformer\.wte\.weight" .* has 848 elements but its storage holds 2$/);
   });
 });
 
@@ -100,5 +101,28 @@ describe('unpickle on damaged input', () => {
     // protocol-2 GLOBAL opcode for torch.nn.modules.linear.Linear followed by STOP
     const bytes = Uint8Array.from([0x80, 0x02, ...Buffer.from('ctorch.nn.modules.linear\nLinear\n'), 0x2e]);
     expect(() => unpickle(bytes, { globals: new Map() })).toThrow(/refusing global torch\.nn\.modules\.linear\.Linear/);
+  });
+});
+
+describe('readTorchZip on hostile tensors', () => {
+  const f32 = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
+
+  it('refuses a zero-stride tensor bigger than its storage before allocating it', () => {
+    // 489 bytes that used to ask for 12 GB and loop 3e9 times
+    const huge = craftTorchZip([{ name: 'foo', size: [3e9], stride: [0], numel: 1 }], { 0: f32(0) });
+    expect(() => readTorchZip(huge, 'stride0.bin')).toThrow(CheckpointError);
+    expect(() => readTorchZip(huge, 'stride0.bin')).toThrow(/stride0\.bin: tensor "foo" \(shape \[3000000000\], stride \[0\]\) has 3000000000 elements but its storage holds 1/);
+    const square = craftTorchZip([{ name: 'bar', size: [1e6, 1e6], stride: [0, 0], numel: 1 }], { 0: f32(0) });
+    expect(() => readTorchZip(square, 'sq.bin')).toThrow(/tensor "bar" .* has 1000000000000 elements/);
+  });
+
+  it('still reads a zero-stride tensor that fits in its storage', () => {
+    const zip = craftTorchZip([{ name: 'e', size: [2, 3], stride: [0, 1], numel: 6 }], { 0: f32(1, 2, 3, 4, 5, 6) });
+    expect(Array.from(readTorchZip(zip, 'e.bin').get('e')!.data)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('refuses a tensor that reads past its storage, naming it', () => {
+    const zip = craftTorchZip([{ name: 'w', size: [2], stride: [4], numel: 4 }], { 0: f32(1, 2, 3, 4) });
+    expect(() => readTorchZip(zip, 'oob.bin')).toThrow(/oob\.bin: tensor "w" \(shape \[2\], offset 0\) reads element 4 of a storage of 4/);
   });
 });
