@@ -1,5 +1,6 @@
 import { WasmKernelError } from './errors';
 import type { KernelModule } from './kernel_module';
+import { SplitPolicy } from './thread_policy';
 import { WORKER_SOURCE } from './thread_worker_source';
 
 // Control block (int32 words in the shared heap). A job is published by closing the previous one
@@ -51,6 +52,8 @@ async function spawn(data: Record<string, unknown>): Promise<WorkerHandle> {
 export class ThreadPool {
   private gen = 0;
   private disposed = false;
+  /** Whether each product goes to the pool or stays on the calling thread (see thread_policy.ts). */
+  readonly policy = new SplitPolicy();
 
   private constructor(
     private readonly km: KernelModule,

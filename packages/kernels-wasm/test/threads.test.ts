@@ -6,7 +6,8 @@ import * as T from '@gorch/tensor';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, WeightFormat } from '../src/index';
+import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, wasmKernelModule, WeightFormat } from '../src/index';
+import { SplitPolicy } from '../src/thread_policy';
 import { THREAD_MIN_MACS } from '../src/kernels/matmul';
 import { randn, rng } from './reference';
 
@@ -97,12 +98,38 @@ describe('kernel worker pool', () => {
   }, 70_000);
 });
 
+describe('split policy', () => {
+  it('times both paths, then takes the faster one and still re-times the other now and then', () => {
+    const p = new SplitPolicy();
+    const picks: boolean[] = [];
+    for (let i = 0; i < 48; i++) {
+      const pooled = p.usePool('dot', 1 << 20);
+      picks.push(pooled);
+      p.record('dot', 1 << 20, pooled, pooled ? 1 : 2); // the pool is twice as fast here
+    }
+    expect(picks.slice(0, 6).filter((x) => x).length).toBe(3); // warm-up alternates
+    const after = picks.slice(6);
+    expect(after.filter((x) => !x).length).toBeGreaterThanOrEqual(1); // exploration
+    expect(after.filter((x) => x).length).toBeGreaterThan(after.length - 4);
+    expect(p.summary()).toEqual([{ group: 'dot:2^20', pool: true, speedup: 2 }]);
+    // the machine gets busy: the pool turns slower and the policy follows
+    for (let i = 0; i < 200; i++) {
+      const pooled = p.usePool('dot', 1 << 20);
+      p.record('dot', 1 << 20, pooled, pooled ? 3 : 2);
+    }
+    let pooledLater = 0;
+    for (let i = 0; i < 48; i++) if (p.usePool('dot', 1 << 20)) pooledLater++;
+    expect(pooledLater).toBeLessThanOrEqual(2); // only the exploration calls
+  });
+});
+
 describe('threaded wasm backend through the tensor API', () => {
   const saved = { ...THREAD_MIN_MACS };
   beforeAll(async () => {
     await initWasmBackend({ threads: 2 });
     THREAD_MIN_MACS.matvec = 0; // small odd shapes take the threaded path too
     THREAD_MIN_MACS.gemm = 0;
+    wasmKernelModule()!.pool!.policy.mode = 'always';
   });
   afterAll(() => {
     Object.assign(THREAD_MIN_MACS, saved);

@@ -5,10 +5,11 @@ import { allFloat32, f32Ptr, output, registerWasmKernel, storage, type WasmCall 
 const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
 
 /**
- * Work (multiply-adds) from which a product is split between threads, measured on the 2-vCPU
- * development VM (bench/threads_api.ts): below it, waking a worker costs more than it saves.
+ * Work (multiply-adds) below which a product never goes to the worker pool (bench/threads.ts on the
+ * 2-vCPU development VM: smaller ones lost even when the machine was quiet). Above it the pool's
+ * SplitPolicy picks the faster path from timings.
  */
-export const THREAD_MIN_MACS = { matvec: 1 << 18, gemm: 1 << 21 };
+export const THREAD_MIN_MACS = { matvec: 1 << 19, gemm: 1 << 21 };
 
 const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
 
@@ -27,8 +28,9 @@ export function chunkColumns(N: number, threads: number, gemm: boolean, transpos
 /**
  * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): [N, K] when
  * `transposed` (nn.Linear) else [K, N]. Half-width weights are widened into a temporary only when the
- * C code takes the gemm path (rows > 8). Large products are split by output columns between the
- * worker threads when the module has a pool (bit-identical to one thread; see thread_pool.ts).
+ * C code takes the gemm path (rows > 8). Large products may be split by output columns between the
+ * worker threads when the module has a pool and its policy finds that faster (bit-identical to one
+ * thread; see thread_pool.ts and thread_policy.ts).
  */
 function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
   const wd = storage(call, w);
@@ -44,18 +46,22 @@ function linearCall(call: WasmCall, rows: number, N: number, K: number, px: numb
   }
   const pool = km.pool;
   const gemm = rows > 1 && (fmt === WeightFormat.float32 || rows > 8);
-  if (pool !== null && N >= 16 && rows * N * K >= (gemm ? THREAD_MIN_MACS.gemm : THREAD_MIN_MACS.matvec)) {
+  const macs = rows * N * K;
+  const step = pool === null ? N : chunkColumns(N, pool.size, gemm, transposed);
+  if (pool !== null && step < N && macs >= (gemm ? THREAD_MIN_MACS.gemm : THREAD_MIN_MACS.matvec)) {
     let W = wd.ptr, f = fmt;
     if (scratch !== 0) {
       km.exports.gorch_widen(fmt, N * K, wd.ptr, scratch);
       W = scratch;
       f = WeightFormat.float32;
     }
-    const step = chunkColumns(N, pool.size, gemm, transposed);
-    if (step < N) {
-      pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
-      return;
-    }
+    const kind = gemm ? 'gemm' : transposed ? 'dot' : 'axpy';
+    const pooled = pool.policy.usePool(kind, macs);
+    const t0 = performance.now();
+    if (pooled) pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
+    else km.exports.gorch_linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, 0);
+    pool.policy.record(kind, macs, pooled, performance.now() - t0);
+    return;
   }
   km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
 }
