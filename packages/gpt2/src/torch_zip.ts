@@ -105,11 +105,8 @@ function f16(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-function materialize(name: string, t: TensorRef, entries: Record<string, Uint8Array>, prefix: string, src: string): HostTensor {
+function materialize(name: string, t: TensorRef, bytes: Uint8Array, src: string): HostTensor {
   const { storage, offset, size, stride } = t;
-  const path = `${prefix}data/${storage.key}`;
-  const bytes = entries[path];
-  if (!bytes) throw new CheckpointError(`${src}: tensor "${name}" points at missing zip entry ${path}`);
   const available = Math.floor(bytes.length / storage.type.bytes);
   const n = numel(size);
   // checked before allocating: only zero strides let a tensor have more elements than its storage,
@@ -129,7 +126,7 @@ function materialize(name: string, t: TensorRef, entries: Record<string, Uint8Ar
   if (n === 0) return { shape: size, data: out };
   const contiguous = size.every((_, d) => stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
   if (contiguous && storage.type.dtype === 'float32') {
-    // fast path: fflate hands back a fresh, aligned buffer per entry
+    // fast path: fflate hands back a fresh buffer (byteOffset 0) per entry
     const start = bytes.byteOffset + 4 * offset;
     if (start % 4 === 0) {
       out.set(new Float32Array(bytes.buffer, start, n));
@@ -166,33 +163,65 @@ export interface TorchZip {
   read(key: string): HostTensor;
 }
 
-/**
- * Opens a `torch.save` zip archive holding a (possibly nested under `state_dict`) dict of tensors:
- * unzips it and unpickles `data.pkl` (allow-list only), but decodes no tensor data until
- * {@link TorchZip.read}. Honours storage offsets and arbitrary strides. Non-tensor values (e.g. a
- * version number) are skipped.
- *
- * @param bytes the whole file
- * @param source file name for errors
- * @throws CheckpointError (not a zip, no `data.pkl`, big-endian), PickleError (malformed pickle,
- *   or a global outside the allow-list: nothing is executed)
- */
-export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
-  let entries: Record<string, Uint8Array>;
+/** What the central directory says about one entry (nothing is decompressed to learn it). */
+interface ZipEntry { readonly name: string; readonly originalSize: number }
+
+/** Largest `data.pkl` accepted: a state dict's pickle is kilobytes per thousand tensors. */
+export const MAX_PICKLE_BYTES = 256 * 2 ** 20;
+
+function listEntries(bytes: Uint8Array, source: string): Map<string, ZipEntry> {
+  const out = new Map<string, ZipEntry>();
   try {
-    entries = unzipSync(bytes);
+    unzipSync(bytes, { filter: (f) => { out.set(f.name, { name: f.name, originalSize: f.originalSize }); return false; } });
   } catch (e) {
     throw new CheckpointError(`${source}: not a torch.save zip archive (${(e as Error).message}); legacy non-zip torch files are not supported`);
   }
-  const pkl = Object.keys(entries).filter((k) => k.endsWith('data.pkl') && k.split('/').length <= 2);
+  return out;
+}
+
+/** Inflates one entry, whose declared size the caller has already checked. */
+function inflateEntry(bytes: Uint8Array, entry: ZipEntry, source: string): Uint8Array {
+  let data: Uint8Array | undefined;
+  try {
+    data = unzipSync(bytes, { filter: (f) => f.name === entry.name })[entry.name];
+  } catch (e) {
+    throw new CheckpointError(`${source}: cannot decompress ${entry.name} (${(e as Error).message})`);
+  }
+  if (data?.length !== entry.originalSize) {
+    throw new CheckpointError(`${source}: ${entry.name} holds ${data?.length ?? 0} bytes, its zip header declares ${entry.originalSize} (truncated file?)`);
+  }
+  return data;
+}
+
+/**
+ * Opens a `torch.save` zip archive holding a (possibly nested under `state_dict`) dict of tensors.
+ * Only `data.pkl` is decompressed and unpickled (allow-list only) here; each `data/<key>` storage is
+ * inflated when {@link TorchZip.read} needs it, and other entries never are (a zip bomb beside the
+ * state dict costs nothing). Every storage the pickle references must exist, with a declared size of
+ * exactly `numel * element size` bytes, checked before anything is inflated. Honours storage
+ * offsets and arbitrary strides. Non-tensor values (e.g. a version number) are skipped.
+ *
+ * @param bytes the whole file
+ * @param source file name for errors
+ * @throws CheckpointError (not a zip, no `data.pkl` or one over {@link MAX_PICKLE_BYTES},
+ *   big-endian, a missing storage entry or one whose size disagrees with the pickle), PickleError
+ *   (malformed pickle, or a global outside the allow-list: nothing is executed)
+ */
+export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
+  const entries = listEntries(bytes, source);
+  const pkl = [...entries.keys()].filter((k) => k.endsWith('data.pkl') && k.split('/').length <= 2);
   if (pkl.length !== 1) throw new CheckpointError(`${source}: expected one <name>/data.pkl in the archive, found ${pkl.length}`);
+  const pklEntry = entries.get(pkl[0])!;
+  if (pklEntry.originalSize > MAX_PICKLE_BYTES) {
+    throw new CheckpointError(`${source}: ${pkl[0]} declares ${pklEntry.originalSize} bytes, more than the ${MAX_PICKLE_BYTES} a state dict needs`);
+  }
   const prefix = pkl[0].slice(0, -'data.pkl'.length);
-  const order = entries[`${prefix}byteorder`];
-  if (order && new TextDecoder().decode(order).trim() !== 'little') {
+  const orderEntry = entries.get(`${prefix}byteorder`);
+  if (orderEntry && (orderEntry.originalSize > 16 || new TextDecoder().decode(inflateEntry(bytes, orderEntry, source)).trim() !== 'little')) {
     throw new CheckpointError(`${source}: big-endian archives are not supported`);
   }
   const storages = new Map<string, StorageRef>();
-  const root = unpickle(entries[pkl[0]], {
+  const root = unpickle(inflateEntry(bytes, pklEntry, source), {
     source: `${source}:${pkl[0]}`,
     globals: torchGlobals(source),
     persistentLoad: (pid) => {
@@ -200,7 +229,7 @@ export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
       const [, global, key, , n] = pid as [string, PickleGlobal | undefined, unknown, unknown, unknown];
       // the storage class arrives as the allow-listed global itself (pickled by reference, not called)
       const type = (typeof global?.call === 'function' ? global.call([]) : undefined) as StorageType | undefined;
-      if (typeof type?.bytes !== 'number' || typeof key !== 'string' || typeof n !== 'number') {
+      if (typeof type?.bytes !== 'number' || typeof key !== 'string' || typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
         throw new PickleError(`${source}: malformed storage id ${preview(pid)}`);
       }
       if (!storages.has(key)) storages.set(key, { kind: 'storage', type, key, numel: n });
@@ -214,13 +243,30 @@ export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
   if (!(dict instanceof Map)) throw new CheckpointError(`${source}: the pickle does not hold a state dict`);
   const refs = new Map<string, TensorRef>();
   for (const [k, v] of dict) if (typeof k === 'string' && isTensorRef(v)) refs.set(k, v);
+  const storageEntry = new Map<string, ZipEntry>();
+  for (const [name, { storage }] of refs) {
+    const path = `${prefix}data/${storage.key}`;
+    const entry = entries.get(path);
+    if (!entry) throw new CheckpointError(`${source}: tensor "${name}" points at missing zip entry ${path}`);
+    const want = storage.numel * storage.type.bytes;
+    if (entry.originalSize !== want) {
+      throw new CheckpointError(`${source}: ${path} declares ${entry.originalSize} bytes but the pickle says its storage is ${storage.numel} ${storage.type.dtype} (${want} bytes)`);
+    }
+    storageEntry.set(storage.key, entry);
+  }
+  // tensors of one storage (a tied head, views) are usually read one after another
+  let cached: { key: string; bytes: Uint8Array } | undefined;
+  const storageBytes = (key: string): Uint8Array => {
+    if (cached?.key !== key) cached = { key, bytes: inflateEntry(bytes, storageEntry.get(key)!, source) };
+    return cached.bytes;
+  };
   return {
     keys: () => [...refs.keys()],
     shape: (key) => (refs.has(key) ? [...refs.get(key)!.size] : undefined),
     read: (key) => {
       const ref = refs.get(key);
       if (!ref) throw new CheckpointError(`${source}: no tensor "${key}"`);
-      return materialize(key, ref, entries, prefix, source);
+      return materialize(key, ref, storageBytes(ref.storage.key), source);
     },
   };
 }

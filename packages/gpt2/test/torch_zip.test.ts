@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { unzipSync, zipSync } from 'fflate';
-import { readTorchZip } from '../src/torch_zip';
+import { MAX_PICKLE_BYTES, readTorchZip } from '../src/torch_zip';
 import { unpickle } from '../src/pickle';
 import { PickleError, CheckpointError } from '../src/errors';
-import { craftTorchZip } from './torch_zip_craft';
+import { craftTorchZip, patchCentral } from './torch_zip_craft';
 
 const golden = new URL('./golden/', import.meta.url);
 const parity = JSON.parse(readFileSync(new URL('gpt2_parity.json', golden), 'utf8'));
@@ -48,12 +48,12 @@ describe('readTorchZip', () => {
     expect(() => readTorchZip(zipSync({ 'a/b.txt': new Uint8Array(1) }), 'nopkl.bin')).toThrow(/data\.pkl/);
   });
 
-  it('rejects a tensor that reads past its storage', () => {
+  it('rejects a storage entry shorter than the pickle says, before inflating it', () => {
     const bytes = read('parity-gpt2/pytorch_model.bin');
     const entries = unzipSync(bytes);
     const key = Object.keys(entries).find((k) => /\/data\/\d+$/.test(k) && entries[k].length > 64)!;
     entries[key] = entries[key].subarray(0, 8);
-    expect(() => readTorchZip(zipSync(entries), 'short.bin')).toThrow(/short\.bin: tensor "transformer\.wte\.weight" .* has 848 elements but its storage holds 2$/);
+    expect(() => readTorchZip(zipSync(entries), 'short.bin')).toThrow(/^short\.bin: \w+\/data\/\d+ declares 8 bytes but the pickle says its storage is \d+ float32 \(\d+ bytes\)$/);
   });
 });
 
@@ -124,5 +124,39 @@ describe('readTorchZip on hostile tensors', () => {
   it('refuses a tensor that reads past its storage, naming it', () => {
     const zip = craftTorchZip([{ name: 'w', size: [2], stride: [4], numel: 4 }], { 0: f32(1, 2, 3, 4) });
     expect(() => readTorchZip(zip, 'oob.bin')).toThrow(/oob\.bin: tensor "w" \(shape \[2\], offset 0\) reads element 4 of a storage of 4/);
+  });
+});
+
+describe('readTorchZip decompresses only what the state dict references', () => {
+  const f32 = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
+  const one = [{ name: 'w', size: [2], stride: [1], numel: 2 }];
+
+  it('never inflates an unreferenced entry (a 4 GB bomb with an unknown compression method is skipped)', () => {
+    // the shape of /tmp/breaker's bomb.bin (3 GiB of zeros beside the pickle) without the 3 MB file:
+    // a central directory that declares ~4 GB and a method no reader can inflate
+    const zip = craftTorchZip(one, { 0: f32(1, 2) }, { 'archive/data/junk': new Uint8Array(1000) });
+    const bomb = patchCentral(zip, 'archive/data/junk', { method: 99, originalSize: 0xfffffff0 });
+    expect(Array.from(readTorchZip(bomb, 'bomb.bin').get('w')!.data)).toEqual([1, 2]);
+  });
+
+  it('checks a referenced entry\'s declared size against the pickle before inflating it', () => {
+    const zip = patchCentral(craftTorchZip(one, { 0: f32(1, 2) }), 'archive/data/0', { originalSize: 0xc0000000 });
+    expect(() => readTorchZip(zip, 'big.bin')).toThrow(CheckpointError);
+    expect(() => readTorchZip(zip, 'big.bin')).toThrow('big.bin: archive/data/0 declares 3221225472 bytes but the pickle says its storage is 2 float32 (8 bytes)');
+  });
+
+  it('refuses a data.pkl declared larger than MAX_PICKLE_BYTES, and a storage the zip lacks', () => {
+    const zip = patchCentral(craftTorchZip(one, { 0: f32(1, 2) }), 'archive/data.pkl', { originalSize: MAX_PICKLE_BYTES + 1 });
+    expect(() => readTorchZip(zip, 'pkl.bin')).toThrow(/pkl\.bin: archive\/data\.pkl declares 268435457 bytes/);
+    expect(() => readTorchZip(craftTorchZip(one, {}), 'nostore.bin')).toThrow('nostore.bin: tensor "w" points at missing zip entry archive/data/0');
+  });
+
+  it('names the entry when its data is shorter than its header declares', () => {
+    const zip = craftTorchZip(one, { 0: f32(1, 2) });
+    // the deflate stream of data/0 cut in half: the header still says 8 bytes
+    const entries = unzipSync(zip);
+    expect(entries['archive/data/0'].length).toBe(8);
+    const cut = patchCentral(zip, 'archive/data/0', { method: 0 });
+    expect(() => readTorchZip(cut, 'cut.bin')).toThrow(/cut\.bin: (archive\/data\/0 holds \d+ bytes, its zip header declares 8|cannot decompress archive\/data\/0)/);
   });
 });
