@@ -50,7 +50,10 @@ export class ConfigError extends GorchError {
   }
 }
 
-/** Invalid generation / training argument (empty prompt, bad temperature, too long...). Code `E_ARG`. */
+/**
+ * Invalid argument of a gpt2 function: generation / training (empty prompt, bad temperature, ids
+ * that are not token ids...) or saving (not a model). Code `E_ARG`; the message names the argument.
+ */
 export class GenerateError extends GorchError {
   constructor(message: string) {
     super('E_ARG', message);

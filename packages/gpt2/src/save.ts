@@ -1,10 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { saveSafetensors as writeSafetensors, openSafetensors } from '@gorch/io-safetensors';
 import type { Module } from '@gorch/nn';
 import { tensor, Tensor } from '@gorch/tensor';
 import type { GPT2Config } from './config';
-import { CheckpointError } from './errors';
+import { CheckpointError, GenerateError } from './errors';
 import type { HostTensor } from './host_tensor';
 import { gorchToHF } from './layout';
 import type { GPT2LMHeadModel } from './model';
@@ -103,21 +103,53 @@ export function configToJSON(cfg: GPT2Config): Record<string, unknown> {
 
 function writeFileAtomic(file: string, text: string): void {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new CheckpointError(`${file}: cannot write (${(e as Error).message})`);
+  }
+}
+
+function checkModel(model: unknown): asserts model is GPT2LMHeadModel {
+  const m = model as Partial<GPT2LMHeadModel> | null;
+  if (typeof m !== 'object' || m === null || typeof m.stateDict !== 'function' || typeof m.hfConfig !== 'object' || m.hfConfig === null) {
+    throw new GenerateError(`saveGPT2: model must be a GPT2LMHeadModel (from loadGPT2 or new GPT2LMHeadModel), got ${m === null ? 'null' : typeof m}`);
+  }
+}
+
+/** Creates `dir` (and its parents) unless it is already a folder. */
+function ensureFolder(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: exists and is not a folder (saveGPT2 writes a checkpoint folder)`);
+    return;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CheckpointError(`${dir}: cannot create the folder (${(e as Error).message})`);
+  }
 }
 
 /**
  * Saves a model as a Hugging Face checkpoint folder that {@link loadGPT2} (and transformers'
  * `from_pretrained`) reads: `config.json` and `model.safetensors` in HF key layout (`transformer.`
  * prefix, Conv1D weights `[in, out]` for GPT-2, split q/k/v for GPT-Neo, tied head omitted).
- * Both files are written atomically (temp file + rename).
- * @throws TensorLayoutError / SafetensorsError / file-system errors
+ * Both files are written atomically (temp file + rename). The arguments and the model's tensors are
+ * checked before the folder is created.
+ *
+ * @param dir folder to write into: created with its parents if absent, reused if it is a folder
+ * @throws GenerateError (code `E_ARG`) when `model` is not a GPT2LMHeadModel or `dir` is not a
+ *   non-empty string; CheckpointError naming `dir` when it exists and is not a folder, cannot be
+ *   created, or config.json cannot be written; TensorLayoutError; SafetensorsError on a write failure
  */
 export async function saveGPT2(model: GPT2LMHeadModel, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  checkModel(model);
+  if (typeof dir !== 'string' || dir === '') throw new GenerateError(`saveGPT2: dir must be a folder path, got ${JSON.stringify(dir)}`);
   const state = new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, toHost(t)]));
   const hf = gorchToHF(state, model.hfConfig);
+  ensureFolder(dir);
   await saveSafetensors(join(dir, 'model.safetensors'), hf);
   writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(configToJSON(model.hfConfig), null, 2)}\n`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensorsHeader } from '@gorch/io-safetensors';
 import { noGrad } from '@gorch/autograd';
 import { tensor } from '@gorch/tensor';
-import { defaultModelDir, loadGPT2, loadModelWeights, saveGPT2, saveModelWeights, CheckpointError } from '../src/index';
+import { defaultModelDir, loadGPT2, loadModelWeights, saveGPT2, saveModelWeights, CheckpointError, GenerateError } from '../src/index';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gorch-gpt2-save-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -71,5 +71,30 @@ describe('untied lm_head', () => {
     const back = await loadGPT2(out);
     expect(back.isTied).toBe(false);
     expect(logits(back, [1, 2, 3])).toEqual(logits(model, [1, 2, 3]));
+  });
+});
+
+describe('saveGPT2 argument checks (before anything is created)', () => {
+  it('refuses a path that is an existing file, naming it, and leaves it alone', async () => {
+    const model = await loadGPT2(defaultModelDir());
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'keep me');
+    const err = await saveGPT2(model, file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as Error).message).toBe(`${file}: exists and is not a folder (saveGPT2 writes a checkpoint folder)`);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    const under = join(file, 'sub');
+    await expect(saveGPT2(model, under)).rejects.toThrow(new RegExp(`^${under.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot create the folder`));
+  });
+
+  it('refuses a non-model and an empty path with E_ARG, creating no folder', async () => {
+    const dir = join(tmp, 'never-created');
+    const err = await saveGPT2({} as never, dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GenerateError);
+    expect((err as GenerateError).code).toBe('E_ARG');
+    expect((err as Error).message).toMatch(/^saveGPT2: model must be a GPT2LMHeadModel/);
+    expect(existsSync(dir)).toBe(false);
+    const model = await loadGPT2(defaultModelDir());
+    await expect(saveGPT2(model, '')).rejects.toThrow(/saveGPT2: dir must be a folder path, got ""/);
   });
 });
