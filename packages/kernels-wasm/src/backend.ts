@@ -1,4 +1,5 @@
 import { GorchError, type Backend, type BackendMemory, type DataId, type DType, type Shape, type TypedArray } from '@gorch/tensor';
+import { WasmKernelError } from './errors';
 import type { KernelModule } from './kernel_module';
 import { WeightFormat } from './wasm_exports';
 
@@ -37,14 +38,16 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   private readonly live = new Set<WasmData>();
   private bytes = 0;
+  /** Buffers allocated inside each open {@link guarded} call, innermost last. */
+  private readonly scopes: WasmData[][] = [];
 
   constructor(
     /** The instantiated kernels and their heap. */
     readonly km: KernelModule,
   ) {}
 
-  write(values: TypedArray, _shape: Shape, dtype: DType): DataId {
-    const d = this.allocate(values.length, dtype);
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const d = withOomContext(() => `a ${dtype} tensor of shape [${shape.join(', ')}]`, () => this.allocate(values.length, dtype));
     if (values.length > 0) {
       const src = dtype === 'int32' && values instanceof Float32Array ? Int32Array.from(values) : values;
       this.km.u8().set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), d.ptr);
@@ -52,13 +55,34 @@ export class WasmBackend implements Backend {
     return d;
   }
 
-  /** Uninitialised storage for `size` elements (kernels write their outputs here). */
+  /**
+   * Uninitialised storage for `size` elements (kernels write their outputs here). Throws
+   * `WasmKernelError` `E_WASM_OOM` (and allocates nothing) when the heap cannot hold it.
+   */
   allocate(size: number, dtype: DType, format: StorageFormat = dtype, transposedOf: readonly [number, number] | null = null): WasmData {
     const bytes = size * (format === 'bfloat16' || format === 'float16' ? 2 : 4);
-    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes) : 0, size, dtype, format, transposedOf);
+    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes, `${size} ${format} elements`) : 0, size, dtype, format, transposedOf);
     this.live.add(d);
     this.bytes += d.bytes;
+    this.scopes[this.scopes.length - 1]?.push(d);
     return d;
+  }
+
+  /**
+   * Runs `fn` (one kernel call); if it throws, every buffer it allocated is freed, so a kernel that
+   * fails half-way (e.g. `E_WASM_OOM` on its second buffer) leaves the heap as it found it.
+   */
+  guarded<R>(fn: () => R): R {
+    const mine: WasmData[] = [];
+    this.scopes.push(mine);
+    try {
+      return fn();
+    } catch (e) {
+      for (const d of mine) this.disposeData(d);
+      throw e;
+    } finally {
+      this.scopes.pop();
+    }
   }
 
   /** The storage record of `dataId`; throws if it is foreign or disposed. */
@@ -121,5 +145,15 @@ export class WasmBackend implements Backend {
   /** `numBytes` counts live tensor buffers; `heapBytes` is the whole wasm memory (it never shrinks). */
   memory(): BackendMemory & { heapBytes: number } {
     return { numDataIds: this.live.size, numBytes: this.bytes, heapBytes: this.km.heapBytes() };
+  }
+}
+
+/** Runs `fn`, prefixing an `E_WASM_OOM` error with what was being allocated (a tensor, a kernel's result). */
+export function withOomContext<R>(context: () => string, fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof WasmKernelError && e.code === 'E_WASM_OOM') throw new WasmKernelError('E_WASM_OOM', `${context()}: ${e.message}`);
+    throw e;
   }
 }

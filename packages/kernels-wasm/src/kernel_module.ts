@@ -4,6 +4,12 @@ import { ThreadPool } from './thread_pool';
 import type { KernelExports } from './wasm_exports';
 
 /**
+ * Largest wasm32 heap: addresses are 32-bit and build.sh declares `-sMAXIMUM_MEMORY=4294967296`
+ * (65536 pages of 64 KiB), so no heap, and no single allocation, reaches 4 GiB.
+ */
+export const WASM32_MAX_HEAP_BYTES = 2 ** 32;
+
+/**
  * One instantiated kernel module and its heap. Typed-array views of wasm memory are detached when
  * the memory grows, so views are never cached by callers: `f32()` etc. return a view of the current
  * buffer, re-created only after a growth.
@@ -21,6 +27,8 @@ export class KernelModule {
   private u16View = new Uint16Array(0);
   private u8View = new Uint8Array(0);
   private paramPtr = 0;
+  /** The largest request that can possibly succeed: the heap limit minus everything below the first block. */
+  private maxAllocBytes = 0;
   /** Worker threads sharing this module's memory (threads build only; `null` when single-threaded). */
   pool: ThreadPool | null = null;
 
@@ -29,7 +37,10 @@ export class KernelModule {
     this.simd = simd;
     this.source = source;
     exports._initialize();
+    this.maxAllocBytes = WASM32_MAX_HEAP_BYTES;
     this.paramPtr = this.malloc(256);
+    // The first block sits just above the static data and stack, so nothing larger can ever fit.
+    this.maxAllocBytes = WASM32_MAX_HEAP_BYTES - this.paramPtr;
   }
 
   /** Compiles and instantiates the kernels (see {@link WasmLoadOptions} for where the bytes come from). */
@@ -50,7 +61,7 @@ export class KernelModule {
     // Limits as declared by build.sh (INITIAL_MEMORY 16 MiB, MAXIMUM_MEMORY 4 GiB, in 64 KiB pages).
     let memory: WebAssembly.Memory;
     try {
-      memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+      memory = new WebAssembly.Memory({ initial: 256, maximum: WASM32_MAX_HEAP_BYTES / 65536, shared: true });
     } catch (e) {
       throw new WasmKernelError('E_WASM_LOAD', `cannot create a shared WebAssembly.Memory: ${(e as Error).message}`);
     }
@@ -62,7 +73,9 @@ export class KernelModule {
 
   private refresh(): void {
     const buf = this.exports.memory.buffer;
-    if (buf !== this.buffer) {
+    // Identity catches a grown non-shared memory (the old buffer is detached); the length check a
+    // shared one, whose earlier SharedArrayBuffer objects keep their old, shorter length.
+    if (buf !== this.buffer || buf.byteLength !== this.u8View.byteLength) {
       this.buffer = buf;
       this.f32View = new Float32Array(buf);
       this.i32View = new Int32Array(buf);
@@ -84,11 +97,24 @@ export class KernelModule {
     return this.exports.memory.buffer.byteLength;
   }
 
-  /** Allocates `bytes` (16-byte aligned). Throws `E_WASM_OOM` when the heap cannot grow. */
-  malloc(bytes: number): number {
-    const p = this.exports.gorch_malloc(bytes);
-    if (p === 0) throw new WasmKernelError('E_WASM_OOM', `wasm heap exhausted allocating ${bytes} bytes (heap is ${this.heapBytes()} bytes)`);
+  /**
+   * Allocates `bytes` (16-byte aligned) and returns the pointer as an unsigned byte offset (wasm
+   * returns i32, so a block above 2 GiB would otherwise come back negative). `what` names the
+   * allocation in errors. Throws `E_WASM_OOM` when the request exceeds the wasm32 heap limit or the
+   * heap cannot grow (nothing is allocated then), `E_WASM_ARG` for a negative or non-integer count.
+   */
+  malloc(bytes: number, what = 'a block'): number {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new WasmKernelError('E_WASM_ARG', `wasm malloc: byte count for ${what} must be a non-negative integer, got ${bytes}`);
+    // Checked here in float64: C's size_t is 32-bit, so a larger count would reach malloc wrapped
+    // (2^32 + 4096 -> 4096) and the kernel would then write far past the block it got.
+    if (bytes > this.maxAllocBytes) throw this.oom(bytes, what, `the wasm32 heap is limited to ${WASM32_MAX_HEAP_BYTES} bytes`);
+    const p = this.exports.gorch_malloc(bytes) >>> 0;
+    if (p === 0) throw this.oom(bytes, what, 'the heap cannot grow that far');
     return p;
+  }
+
+  private oom(bytes: number, what: string, why: string): WasmKernelError {
+    return new WasmKernelError('E_WASM_OOM', `wasm heap out of memory allocating ${what} (${bytes} bytes): ${why} (heap is now ${this.heapBytes()} bytes)`);
   }
 
   /** Frees a pointer from {@link malloc} (0 is ignored). */
@@ -105,12 +131,12 @@ export class KernelModule {
 
   /** Copy of `n` float32 values at `ptr`. */
   readF32(ptr: number, n: number): Float32Array {
-    return this.f32().slice(ptr >> 2, (ptr >> 2) + n);
+    return this.f32().slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /** Copy of `n` int32 values at `ptr`. */
   readI32(ptr: number, n: number): Int32Array {
-    return this.i32().slice(ptr >> 2, (ptr >> 2) + n);
+    return this.i32().slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /**
@@ -119,7 +145,7 @@ export class KernelModule {
    */
   params(values: readonly number[]): number {
     if (values.length > 64) throw new WasmKernelError('E_WASM_ARG', `too many kernel parameters (${values.length} > 64)`);
-    this.i32().set(values, this.paramPtr >> 2);
+    this.i32().set(values, this.paramPtr >>> 2);
     return this.paramPtr;
   }
 }

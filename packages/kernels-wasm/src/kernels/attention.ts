@@ -20,7 +20,7 @@ export function registerAttentionKernel(): void {
     if (data.size === 0) return result;
     const km = call.be.km;
     // rows that see no key (only possible with Tk = 0) stay zero, as in the JS kernel
-    km.f32().fill(0, data.ptr >> 2, (data.ptr >> 2) + data.size);
+    km.f32().fill(0, data.ptr >>> 2, (data.ptr >>> 2) + data.size);
     const pq = f32Ptr(call, q), pk = f32Ptr(call, k), pv = f32Ptr(call, v);
     const scores = call.be.allocate(Math.max(Tk, 1), 'float32');
     call.temps.push(scores);

@@ -81,7 +81,7 @@ export function registerMatmul(): void {
     const { data, result } = output(call, outShape);
     if (data.size === 0) return result;
     if (K === 0) {
-      call.be.km.f32().fill(0, data.ptr >> 2, (data.ptr >> 2) + data.size);
+      call.be.km.f32().fill(0, data.ptr >>> 2, (data.ptr >>> 2) + data.size);
       return result;
     }
     const pa = f32Ptr(call, a);
@@ -127,7 +127,7 @@ export function registerMatmul(): void {
     const pbias = bias ? f32Ptr(call, bias) : 0;
     if (K === 0) {
       const f = call.be.km.f32();
-      for (let i = 0; i < rows; i++) for (let j = 0; j < N; j++) f[(data.ptr >> 2) + i * N + j] = bias ? f[(pbias >> 2) + j] : 0;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < N; j++) f[(data.ptr >>> 2) + i * N + j] = bias ? f[(pbias >>> 2) + j] : 0;
       return result;
     }
     linearCall(call, rows, N, K, px, w, true, pbias, data.ptr);

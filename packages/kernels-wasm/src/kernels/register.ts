@@ -1,5 +1,5 @@
 import { getKernel, registerKernel, GorchError, type KernelArgs, type KernelOutput, type TensorInfo } from '@gorch/tensor';
-import { WasmBackend, WasmData } from '../backend';
+import { WasmBackend, WasmData, withOomContext } from '../backend';
 
 /** Per-call context of a wasm kernel: the backend and temporaries freed when the kernel returns. */
 export interface WasmCall {
@@ -21,17 +21,20 @@ export function registerWasmKernel(kernelName: string, body: WasmKernelBody): vo
     kernelFunc: (args) => {
       const be = args.backend;
       if (!(be instanceof WasmBackend)) throw new GorchError('E_BACKEND', `${kernelName}: wasm kernel called with backend '${be.name}'`);
-      const call: WasmCall = { be, temps: [] };
-      let out: KernelOutput | null;
-      try {
-        out = body(args, call);
-      } finally {
-        for (const t of call.temps) be.disposeData(t);
-      }
-      if (out !== null) return out;
-      const js = getKernel(kernelName, 'js');
-      if (js === undefined) throw new GorchError('E_NO_KERNEL', `${kernelName}: no wasm path for these inputs and no 'js' kernel`);
-      return js.kernelFunc(args);
+      const where = (): string => `${kernelName} (inputs ${args.inputs.map((i) => `[${i.shape.join(', ')}]`).join(', ')})`;
+      return withOomContext(where, () => be.guarded(() => {
+        const call: WasmCall = { be, temps: [] };
+        let out: KernelOutput | null;
+        try {
+          out = body(args, call);
+        } finally {
+          for (const t of call.temps) be.disposeData(t);
+        }
+        if (out !== null) return out;
+        const js = getKernel(kernelName, 'js');
+        if (js === undefined) throw new GorchError('E_NO_KERNEL', `${kernelName}: no wasm path for these inputs and no 'js' kernel`);
+        return js.kernelFunc(args);
+      }));
     },
   });
 }
@@ -54,7 +57,7 @@ export function f32Ptr(call: WasmCall, info: TensorInfo): number {
 /** A fresh float32 output buffer, returned to the engine as the kernel's result. */
 export function output(call: WasmCall, shape: number[]): { data: WasmData; result: KernelOutput } {
   const size = shape.reduce((p, q) => p * q, 1);
-  const data = call.be.allocate(size, 'float32');
+  const data = withOomContext(() => `result of shape [${shape.join(', ')}]`, () => call.be.allocate(size, 'float32'));
   return { data, result: { dataId: data, shape, dtype: 'float32' } };
 }
 
