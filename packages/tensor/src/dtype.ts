@@ -1,4 +1,5 @@
-import { DtypeError } from './errors';
+import { DtypeError, ShapeError } from './errors';
+import { MAX_ELEMENTS } from './shape';
 
 /** Element types of gorch tensors. `'float32'` is the default; `'int32'` holds indices and 0/1 masks. */
 export type DType = 'float32' | 'int32';
@@ -9,8 +10,12 @@ export type TypedArray = Float32Array | Int32Array;
 /** All supported dtypes. */
 export const DTYPES: readonly DType[] = ['float32', 'int32'];
 
-/** Allocates zero-filled storage of `n` elements for `dtype`. */
-export function makeArray(dtype: DType, n: number): TypedArray {
+/**
+ * Allocates zero-filled storage of `n` elements for `dtype`. Throws {@link ShapeError} naming `op` when
+ * `n` is above {@link MAX_ELEMENTS} (or not a number), instead of the engine's raw RangeError.
+ */
+export function makeArray(dtype: DType, n: number, op = 'allocate'): TypedArray {
+  if (!(n <= MAX_ELEMENTS)) throw new ShapeError(`${op}: cannot allocate ${n} ${dtype} elements (a tensor holds at most ${MAX_ELEMENTS} = 2^31-1)`);
   return dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
 }
 

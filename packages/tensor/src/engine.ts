@@ -137,6 +137,11 @@ export class Engine {
       result = config.kernelFunc({ inputs: infos, attrs, backend });
     } catch (e) {
       freeMoved();
+      // Safety net behind the op-level size checks: a kernel allocating more than the engine's
+      // typed-array limit gets a typed error naming the kernel and its inputs, not a raw RangeError.
+      if (e instanceof RangeError && /Invalid typed array length/.test(e.message)) {
+        throw new ShapeError(`${kernelName}: output too large for inputs ${inputs.map((t) => JSON.stringify(t.shape)).join(', ')} (${e.message})`);
+      }
       throw e;
     }
     const outs = Array.isArray(result) ? result : [result];

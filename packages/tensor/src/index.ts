@@ -6,7 +6,7 @@ setOpHandler(ops);
 
 export { GorchError, ShapeError, DtypeError, IndexError } from './errors';
 export { type DType, type TypedArray, DTYPES, promoteTypes } from './dtype';
-export { type Shape, sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual } from './shape';
+export { type Shape, sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual, checkNumel, MAX_ELEMENTS } from './shape';
 export {
   type Backend,
   type BackendFactory,

@@ -21,6 +21,26 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * Most elements one tensor may hold: 2^31 − 1. Every JS engine can allocate a typed array this long
+ * (V8 allows 2^32, older engines and 32-bit builds 2^31 − 1) and kernels may index with 32-bit integer
+ * arithmetic. Sizes below the limit are allowed even when huge: they are only slow, or run out of
+ * memory. Checked by {@link checkNumel} where shapes are validated and output shapes computed.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Element count of `shape` (product in float64, so it cannot wrap) after checking it against
+ * {@link MAX_ELEMENTS}. Throws {@link ShapeError} naming `op` and the shape when it is too large.
+ */
+export function checkNumel(shape: Shape, op: string): number {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than a tensor can hold (${MAX_ELEMENTS} = 2^31-1)`);
+  }
+  return n;
+}
+
 /** `[2,3]` formatting used in error messages. */
 export function fmtShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
@@ -48,6 +68,7 @@ export function broadcastShapes(a: Shape, b: Shape, op = 'broadcast'): number[] 
     }
     out[i] = da === 1 ? db : da;
   }
+  checkNumel(out, op);
   return out;
 }
 
@@ -59,11 +80,15 @@ export function normalizeAxis(axis: number, rank: number, op: string): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Validates a shape given by the user (non-negative integers); throws {@link ShapeError}. */
+/**
+ * Validates a shape given by the user (non-negative integers, at most {@link MAX_ELEMENTS} elements);
+ * throws {@link ShapeError}.
+ */
 export function checkShape(shape: Shape, op: string): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${fmtShape(shape)} (sizes must be non-negative integers)`);
   }
+  checkNumel(shape, op);
   return [...shape];
 }

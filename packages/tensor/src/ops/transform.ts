@@ -1,7 +1,7 @@
 import { engine } from '../engine';
 import { DtypeError, GorchError, IndexError, ShapeError } from '../errors';
 import { KernelName } from '../kernel_names';
-import { fmtShape, normalizeAxis, shapesEqual, type Shape } from '../shape';
+import { checkNumel, fmtShape, normalizeAxis, shapesEqual, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { unsqueeze } from './reshape';
 import { assertTensor, disposeIntermediates } from './util';
@@ -38,7 +38,8 @@ export const contiguous = clone;
 
 /**
  * Materialises `x` broadcast to `shape` (NumPy rules; x's dims align to the right). Throws ShapeError
- * naming both shapes when x does not broadcast to exactly `shape`.
+ * naming both shapes when x does not broadcast to exactly `shape` or the result would exceed 2^31 − 1
+ * elements (the copy is materialised).
  */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   assertTensor(x, 'broadcastTo', 'x');
@@ -46,6 +47,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const off = s.length - x.ndim;
   const ok = off >= 0 && x.shape.every((d, i) => d === s[i + off] || d === 1);
   if (!ok || s.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(`broadcastTo: cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
+  checkNumel(s, 'broadcastTo');
   if (shapesEqual(x.shape, s)) return clone(x);
   return engine.runKernel(KernelName.BroadcastTo, [x], { shape: s });
 }

@@ -1,4 +1,4 @@
-import { ShapeError } from '../errors';
+import { DtypeError, ShapeError } from '../errors';
 import { KernelName } from '../kernel_names';
 import { broadcastShapes, fmtShape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -17,7 +17,9 @@ export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Ten
 
 /**
  * Copy of `x` with `value` wherever `mask` ≠ 0 (torch.masked_fill); `mask` broadcasts to x's shape
- * (e.g. a causal mask [T,T] over scores [B,H,T,T]). Throws ShapeError if the mask would enlarge x.
+ * (e.g. a causal mask [T,T] over scores [B,H,T,T]). Throws ShapeError if the mask would enlarge x and
+ * DtypeError unless `mask` is int32 (gorch's bool: what eq/gt/tril(ones(..,'int32')) give; any nonzero
+ * value counts as true).
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   assertTensor(x, 'maskedFill', 'x');
@@ -26,5 +28,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (s.length !== x.shape.length || s.some((d, i) => d !== x.shape[i])) {
     throw new ShapeError(`maskedFill: mask ${fmtShape(mask.shape)} does not broadcast to x ${fmtShape(x.shape)}`);
   }
+  // torch requires a bool mask; int32 is gorch's bool. A float mask would make 0.5 "true" silently.
+  if (mask.dtype !== 'int32') throw new DtypeError(`maskedFill: mask must be int32 (0/1, torch's bool), got ${mask.dtype} mask ${fmtShape(mask.shape)}; use eq/gt/... or cast(mask, 'int32')`);
   return where(mask, value, x);
 }
