@@ -12,23 +12,36 @@ export class CheckpointError extends GorchError {
 
 /**
  * A tensor the architecture needs is missing (`found === null`, code `E_MISSING_TENSOR`) or has the
- * wrong shape (code `E_TENSOR_SHAPE`). The message names the checkpoint key, the expected and the
- * found shape.
+ * wrong shape (code `E_TENSOR_SHAPE`): the message names the checkpoint key, the expected and the
+ * found shape. Or the checkpoint has parameters the architecture does not (code
+ * `E_UNEXPECTED_TENSOR`, e.g. layers past `n_layer`): `unexpected` lists them all, the message the
+ * first few, and `key` is the first.
  */
 export class TensorLayoutError extends GorchError {
   readonly key: string;
+  /** Expected shape (`[]` for an unexpected tensor). */
   readonly expected: readonly number[];
   readonly found: readonly number[] | null;
-  constructor(key: string, expected: readonly number[], found: readonly number[] | null, source: string) {
+  /** Checkpoint keys with no parameter to go to (code `E_UNEXPECTED_TENSOR`); empty otherwise. */
+  readonly unexpected: readonly string[];
+  /**
+   * @param unexpected when non-empty, the error is `E_UNEXPECTED_TENSOR` about these keys and
+   *   `reason` says why they are unexpected; `key` / `expected` / `found` are then ignored
+   */
+  constructor(key: string, expected: readonly number[], found: readonly number[] | null, source: string, unexpected: readonly string[] = [], reason = '') {
+    const shown = unexpected.slice(0, 6).join(', ') + (unexpected.length > 6 ? `, ... (${unexpected.length} keys)` : '');
     super(
-      found === null ? 'E_MISSING_TENSOR' : 'E_TENSOR_SHAPE',
-      found === null
-        ? `${source}: tensor "${key}" is missing (expected shape [${expected.join(', ')}])`
-        : `${source}: tensor "${key}" has shape [${found.join(', ')}], expected [${expected.join(', ')}]`,
+      unexpected.length > 0 ? 'E_UNEXPECTED_TENSOR' : found === null ? 'E_MISSING_TENSOR' : 'E_TENSOR_SHAPE',
+      unexpected.length > 0
+        ? `${source}: unexpected tensors ${shown}: ${reason}`
+        : found === null
+          ? `${source}: tensor "${key}" is missing (expected shape [${expected.join(', ')}])`
+          : `${source}: tensor "${key}" has shape [${found.join(', ')}], expected [${expected.join(', ')}]`,
     );
-    this.key = key;
-    this.expected = expected;
-    this.found = found;
+    this.key = unexpected.length > 0 ? unexpected[0] : key;
+    this.expected = unexpected.length > 0 ? [] : expected;
+    this.found = unexpected.length > 0 ? null : found;
+    this.unexpected = unexpected;
   }
 }
 

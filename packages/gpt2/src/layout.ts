@@ -63,9 +63,16 @@ export interface LayoutPlan {
   plans: ParamPlan[];
   /** Whether the file uses the `transformer.` prefix. */
   prefixed: boolean;
-  /** Checkpoint keys that are neither parameters nor known buffers (nor a tied lm_head). */
+  /** Checkpoint keys that are neither parameters nor known buffers (nor a tied lm_head), nor in {@link LayoutPlan.extraLayers}. */
   unused: string[];
+  /** Checkpoint keys of layers `h.{i}` with `i >= nLayer` (buffers excluded): the config has fewer
+   * layers than the weights, which {@link checkSources} refuses. */
+  extraLayers: string[];
+  /** `nLayer` of the config planned for. */
+  nLayer: number;
 }
+
+const LAYER = /^(?:transformer\.)?h\.(\d+)\./;
 
 const BUFFER = /(^|\.)attn\.(attention\.)?(bias|masked_bias)$/;
 
@@ -106,15 +113,25 @@ export function planLayout(cfg: GPT2Config, keys: Iterable<string>): LayoutPlan 
     return { name, shape, sources: [{ key: hfKey(name), shape }], build: same };
   });
   const used = new Set(plans.flatMap((p) => p.sources.map((s) => s.key)));
-  const unused = all.filter((k) => !used.has(k) && !BUFFER.test(k) && k !== 'lm_head.weight');
-  return { plans, prefixed, unused };
+  const leftover = all.filter((k) => !used.has(k) && !BUFFER.test(k) && k !== 'lm_head.weight');
+  const beyond = (k: string) => { const m = LAYER.exec(k); return m !== null && Number(m[1]) >= cfg.nLayer; };
+  return { plans, prefixed, unused: leftover.filter((k) => !beyond(k)), extraLayers: leftover.filter(beyond), nLayer: cfg.nLayer };
 }
 
 /**
- * Checks that `shapeOf(key)` has every source of `plan` with the right shape.
- * @throws TensorLayoutError naming the key, the expected and the found shape
+ * Checks that the checkpoint has no layer past the config's `nLayer` (transformers would only warn
+ * about those unused weights, but they always mean config.json and the weights disagree) and that
+ * `shapeOf(key)` has every source of `plan` with the right shape. Other unknown keys are allowed
+ * (they are reported as `plan.unused`).
+ * @throws TensorLayoutError `E_UNEXPECTED_TENSOR` listing the keys of layers >= nLayer; otherwise
+ *   naming the key, the expected and the found shape
  */
 export function checkSources(plan: LayoutPlan, shapeOf: (key: string) => readonly number[] | undefined, source: string): void {
+  if (plan.extraLayers.length > 0) {
+    const top = plan.extraLayers.reduce((m, k) => Math.max(m, Number(LAYER.exec(k)![1])), 0);
+    throw new TensorLayoutError('', [], null, source, plan.extraLayers,
+      `the checkpoint has layers up to h.${top} but the config says n_layer ${plan.nLayer} (num_layers for GPT-Neo); fix config.json or pass the right GPT2Config`);
+  }
   for (const p of plan.plans) {
     for (const { key, shape } of p.sources) {
       const found = shapeOf(key);
@@ -139,7 +156,7 @@ export interface MappedCheckpoint {
  * (see {@link planLayout}).
  *
  * @throws TensorLayoutError naming the HF key, the expected and the found shape, for a missing,
- *   mis-shaped or integer tensor (a missing `lm_head.weight` is not an error when
+ *   mis-shaped or integer tensor, or listing the keys of layers past `cfg.nLayer` (see {@link checkSources}) (a missing `lm_head.weight` is not an error when
  *   `cfg.tieWordEmbeddings`)
  */
 export function hfToGorch(raw: ReadonlyMap<string, HostTensor>, cfg: GPT2Config, source: string): MappedCheckpoint {

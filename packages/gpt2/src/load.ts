@@ -36,7 +36,8 @@ export interface LoadSummary {
   file: string;
   /** Distinct parameters (a tied head counted once). */
   parameters: number;
-  /** Checkpoint keys that are neither parameters nor known buffers. */
+  /** Checkpoint keys that are neither parameters nor known buffers (never keys of layers past
+   * `n_layer`: those fail the load). */
   unusedKeys: string[];
 }
 
@@ -96,7 +97,8 @@ async function load(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ m
  * @param cfg architecture; default read from `config.json` ({@link configFromPretrained})
  * @throws ConfigError (also: a CheckpointSource without `cfg`), CheckpointError, PickleError,
  *   TensorLayoutError (a missing or mis-shaped tensor: the message names the key, the expected and
- *   the found shape), SafetensorsError
+ *   the found shape; or `E_UNEXPECTED_TENSOR` listing the weights of layers past the config's
+ *   `n_layer`: a config with fewer layers than the checkpoint is refused, not truncated), SafetensorsError
  */
 export async function loadGPT2(path: string, cfg?: GPT2Config): Promise<GPT2LMHeadModel>;
 export async function loadGPT2(source: CheckpointSource, cfg: GPT2Config): Promise<GPT2LMHeadModel>;

@@ -1,10 +1,11 @@
 // Real checkpoints from ../shared/fixtures (see its README for the published behaviour checked here).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { noGrad } from '@gorch/autograd';
 import { tensor } from '@gorch/tensor';
-import { generate, generateWithConfig, greedyConfig, loadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, TensorLayoutError } from '../src/index';
+import { configFromJSON, generate, generateWithConfig, greedyConfig, loadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, TensorLayoutError } from '../src/index';
 
 const root = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 const has = existsSync(root);
@@ -74,5 +75,18 @@ describe.skipIf(!has)('other fixtures load', () => {
     const { configFromPretrained } = await import('../src/index');
     const cfg = { ...configFromPretrained(at('arcsf-cities/base')), nInner: 64 };
     await expect(loadGPT2(at('arcsf-cities/base'), cfg)).rejects.toThrow(new TensorLayoutError('transformer.h.0.mlp.c_fc.weight', [20, 64], [20, 80], 'model.safetensors'));
+  });
+});
+
+describe.skipIf(!has)('tiny-random-gpt2 with a config of fewer layers', () => {
+  it('loadGPT2 refuses it with E_UNEXPECTED_TENSOR instead of ignoring h.2-h.4', async () => {
+    const dir = at('tiny-random-gpt2/hf');
+    const json = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(json.n_layer).toBe(5);
+    const err = await loadGPT2(dir, configFromJSON({ ...json, n_layer: 2 })).catch((e: unknown) => e) as TensorLayoutError;
+    expect(err).toBeInstanceOf(TensorLayoutError);
+    expect(err.code).toBe('E_UNEXPECTED_TENSOR');
+    expect(new Set(err.unexpected.map((k) => /h\.(\d+)\./.exec(k)![1]))).toEqual(new Set(['2', '3', '4']));
+    expect(err.message).toMatch(/model\.safetensors: unexpected tensors .*layers up to h\.4 but the config says n_layer 2/);
   });
 });

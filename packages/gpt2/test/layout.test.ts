@@ -65,3 +65,25 @@ describe('hfToGorch / gorchToHF', () => {
     expect(() => hfToGorch(noHead, untied, 'f.bin')).toThrow(/"lm_head\.weight" is missing/);
   });
 });
+
+describe('a config with fewer layers than the checkpoint', () => {
+  const { cfg, sd } = load('parity-gpt2');
+  const json = JSON.parse(readFileSync(new URL('parity-gpt2/config.json', golden), 'utf8'));
+
+  it('is refused, listing the parameters of the layers past n_layer (buffers are not listed)', () => {
+    const one = configFromJSON({ ...json, n_layer: 1 });
+    const err = (() => { try { hfToGorch(sd, one, 'pytorch_model.bin'); } catch (e) { return e; } })() as TensorLayoutError;
+    expect(err).toBeInstanceOf(TensorLayoutError);
+    expect(err.code).toBe('E_UNEXPECTED_TENSOR');
+    const layer1 = [...sd.keys()].filter((k) => k.startsWith('transformer.h.1.') && !/\.attn\.(masked_)?bias$/.test(k));
+    expect(layer1.length).toBe(12);
+    expect([...err.unexpected].sort()).toEqual(layer1.sort());
+    expect(err.message).toMatch(/^pytorch_model\.bin: unexpected tensors transformer\.h\.1\.\S+, .* \(12 keys\): the checkpoint has layers up to h\.1 but the config says n_layer 1/);
+  });
+
+  it('other unknown keys stay unused, not an error', () => {
+    const extra = new Map(sd);
+    extra.set('multiple_choice_head.summary.weight', { shape: [1], data: new Float32Array(1) });
+    expect(hfToGorch(extra, cfg, 'x.bin').unused).toEqual(['multiple_choice_head.summary.weight']);
+  });
+});
