@@ -1,6 +1,6 @@
 import { noGrad } from '@gorch/autograd';
 import { KVCache, type GPT } from '@gorch/nn';
-import { tensor, tidy } from '@gorch/tensor';
+import { Tensor, tensor, tidy } from '@gorch/tensor';
 import { GenerateError } from './errors';
 import { generatorFor, greedyConfig, sampleToken, validateGenerateConfig, type GenerateConfig } from './sampling';
 
@@ -11,6 +11,22 @@ import { generatorFor, greedyConfig, sampleToken, validateGenerateConfig, type G
  */
 export function newKVCache(model: GPT): KVCache {
   return new KVCache(model.config.nLayer);
+}
+
+/** Prompt token ids: a plain array, an integer typed array, or a `[T]` / `[1, T]` Tensor. */
+export type TokenIds = readonly number[] | Int32Array | Tensor;
+
+/** `ids` as a plain array. @throws GenerateError naming `ids` when it is none of {@link TokenIds} */
+function idArray(ids: TokenIds, what: string): number[] {
+  if (Array.isArray(ids)) return [...(ids as readonly number[])];
+  if (ids instanceof Int32Array || ids instanceof Uint32Array || ids instanceof Uint16Array || ids instanceof Uint8Array) return Array.from(ids);
+  if (ids instanceof Tensor) {
+    const s = ids.shape;
+    if (!(s.length === 1 || (s.length === 2 && s[0] === 1))) throw new GenerateError(`${what}: ids must be a [T] or [1, T] tensor (one sequence), got shape [${s.join(', ')}]`);
+    return Array.from(ids.dataSync() as ArrayLike<number>);
+  }
+  const got = ids === null ? 'null' : typeof ids === 'object' ? (ids as object).constructor?.name ?? 'object' : typeof ids;
+  throw new GenerateError(`${what}: ids must be an array of token ids, an Int32Array or a [T] / [1, T] Tensor, got ${got}`);
 }
 
 function checkIds(model: GPT, ids: readonly number[], what: string): void {
@@ -41,12 +57,14 @@ function lastLogits(model: GPT, ids: readonly number[], cache: KVCache | null): 
  * to its last `nPositions` tokens, as nanoGPT does; with the KV cache the cache is then rebuilt
  * from that window, so `wpe` is never read past its end.
  *
- * @param ids prompt token ids (non-empty, each in [0, vocabSize))
- * @throws GenerateError for an invalid config, an empty prompt, an id outside the vocabulary, or
- *   NaN logits
+ * @param ids prompt token ids (non-empty, each an integer in [0, vocabSize)): an array, an
+ *   Int32Array or a `[T]` / `[1, T]` Tensor
+ * @throws GenerateError for an invalid config (or a `cfg` that is not an object), `ids` of another
+ *   type, an empty prompt, an id outside the vocabulary, or NaN logits
  */
-export function* generateTokens(model: GPT, ids: readonly number[], cfg: GenerateConfig): Generator<number, void, undefined> {
+export function* generateTokens(model: GPT, tokenIds: TokenIds, cfg: GenerateConfig): Generator<number, void, undefined> {
   validateGenerateConfig(cfg);
+  const ids = idArray(tokenIds, 'generate');
   checkIds(model, ids, 'generate');
   const rng = generatorFor(cfg);
   const P = model.config.nPositions;
@@ -84,14 +102,16 @@ export function* generateTokens(model: GPT, ids: readonly number[], cfg: Generat
  * `cfg.maxNewTokens`; the stop token, when hit, is the last one).
  * @throws GenerateError (see {@link generateTokens})
  */
-export function generateWithConfig(model: GPT, ids: readonly number[], cfg: GenerateConfig): number[] {
-  return [...ids, ...generateTokens(model, ids, cfg)];
+export function generateWithConfig(model: GPT, ids: TokenIds, cfg: GenerateConfig): number[] {
+  validateGenerateConfig(cfg);
+  const prompt = idArray(ids, 'generate');
+  return [...prompt, ...generateTokens(model, prompt, cfg)];
 }
 
 /**
  * Greedy decoding (argmax each step, KV cache on): the prompt followed by `maxNewTokens` new ids.
  * @throws GenerateError (see {@link generateTokens})
  */
-export function generate(model: GPT, ids: readonly number[], maxNewTokens: number): number[] {
+export function generate(model: GPT, ids: TokenIds, maxNewTokens: number): number[] {
   return generateWithConfig(model, ids, greedyConfig(maxNewTokens));
 }

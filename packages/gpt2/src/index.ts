@@ -10,6 +10,7 @@ export type { StateDict } from './state_dict_source';
 export { loadGPT2Tokenizer } from './tokenizer_files';
 export { DEFAULT_PROMPT, defaultModelDir } from './default_model';
 export { generate, generateTokens, generateWithConfig, newKVCache } from './generate';
+export type { TokenIds } from './generate';
 export { generateText, generateTextPieces, streamText } from './text';
 export type { TextTokenizer } from './text';
 export { argmax, defaultGenerateConfig, filteredProbs, generatorFor, greedyConfig, sampleToken, validateGenerateConfig } from './sampling';

@@ -14,14 +14,15 @@ export interface GenerateConfig {
   /** Keep only the k highest logits (ties with the k-th kept); 0 = off. */
   topK: number;
   /** Keep the smallest set of most likely tokens whose probability reaches top_p (the token that
-   * crosses the threshold is kept, the set is never empty); 0 (or >= 1) = off. */
+   * crosses the threshold is kept, the set is never empty); in [0, 1], 0 or 1 = off (HF's
+   * `TopPLogitsWarper` likewise rejects top_p > 1). */
   topP: number;
   /** Stop after emitting this id (it is included in the output); -1 = off. */
   stopToken: number;
-  /** Decode incrementally with a KV cache (same logits, fewer FLOPs). */
+  /** Decode incrementally with a KV cache (same logits, fewer FLOPs). A boolean: `'no'` is refused, not truthy. */
   useKVCache: boolean;
-  /** Seed of a private generator, making sampling reproducible; undefined = the global generator of
-   * `@gorch/tensor` (`manualSeed`). */
+  /** Seed of a private generator (a safe integer, as `Generator.manualSeed` takes), making sampling
+   * reproducible; undefined = the global generator of `@gorch/tensor` (`manualSeed`). */
   seed?: number;
 }
 
@@ -35,15 +36,20 @@ export function greedyConfig(maxNewTokens: number): GenerateConfig {
   return { maxNewTokens, temperature: 0, topK: 0, topP: 0, stopToken: -1, useKVCache: true };
 }
 
-/** @throws GenerateError naming the first invalid field */
+/**
+ * Checks every field of a {@link GenerateConfig} (types and ranges) before any decoding starts.
+ * @throws GenerateError (code `E_ARG`) naming `cfg` when it is not an object, else the first invalid field
+ */
 export function validateGenerateConfig(cfg: GenerateConfig): void {
-  const bad = (f: string, v: unknown, want: string) => new GenerateError(`GenerateConfig.${f} must be ${want}, got ${v}`);
+  if (typeof cfg !== 'object' || cfg === null) throw new GenerateError(`GenerateConfig: cfg must be an object (e.g. defaultGenerateConfig()), got ${cfg === null ? 'null' : typeof cfg}`);
+  const bad = (f: string, v: unknown, want: string) => new GenerateError(`GenerateConfig.${f} must be ${want}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
   if (!Number.isInteger(cfg.maxNewTokens) || cfg.maxNewTokens < 0) throw bad('maxNewTokens', cfg.maxNewTokens, 'an integer >= 0');
-  if (!(cfg.temperature >= 0) || !Number.isFinite(cfg.temperature)) throw bad('temperature', cfg.temperature, 'a finite number >= 0');
+  if (typeof cfg.temperature !== 'number' || !(cfg.temperature >= 0) || !Number.isFinite(cfg.temperature)) throw bad('temperature', cfg.temperature, 'a finite number >= 0');
   if (!Number.isInteger(cfg.topK) || cfg.topK < 0) throw bad('topK', cfg.topK, 'an integer >= 0');
-  if (!(cfg.topP >= 0) || !Number.isFinite(cfg.topP)) throw bad('topP', cfg.topP, 'a number >= 0');
+  if (typeof cfg.topP !== 'number' || !(cfg.topP >= 0 && cfg.topP <= 1)) throw bad('topP', cfg.topP, 'a number in [0, 1]');
   if (!Number.isInteger(cfg.stopToken) || cfg.stopToken < -1) throw bad('stopToken', cfg.stopToken, 'an integer >= -1');
-  if (cfg.seed !== undefined && !Number.isFinite(cfg.seed)) throw bad('seed', cfg.seed, 'a finite number');
+  if (typeof cfg.useKVCache !== 'boolean') throw bad('useKVCache', cfg.useKVCache, 'a boolean');
+  if (cfg.seed !== undefined && !Number.isSafeInteger(cfg.seed)) throw bad('seed', cfg.seed, 'a safe integer');
 }
 
 /** Index of the largest value (the first one on ties, as `torch.argmax`). */

@@ -93,3 +93,23 @@ describe.skipIf(!existsSync(fixtures))('streaming text', () => {
     expect(viaCallback).toEqual(pieces);
   });
 });
+
+describe('generate argument types', () => {
+  it('accepts ids as an Int32Array or a [T] / [1, T] int32 Tensor, with the same result as an array', async () => {
+    const model = await loadGPT2(defaultModelDir());
+    const ids = [5, 220, 291];
+    const want = generate(model, ids, 4);
+    expect(want.slice(0, 3)).toEqual(ids);
+    expect(generate(model, Int32Array.from(ids), 4)).toEqual(want);
+    expect(generate(model, tensor(Int32Array.from(ids), { shape: [3], dtype: 'int32' }), 4)).toEqual(want);
+    expect(generate(model, tensor(Int32Array.from(ids), { shape: [1, 3], dtype: 'int32' }), 4)).toEqual(want);
+  });
+
+  it('names ids and cfg when they are the wrong kind of value', async () => {
+    const model = await loadGPT2(defaultModelDir());
+    expect(() => generate(model, tensor(Int32Array.from([1, 2, 3, 4]), { shape: [2, 2], dtype: 'int32' }), 2)).toThrow(/^generate: ids must be a \[T\] or \[1, T\] tensor \(one sequence\), got shape \[2, 2\]$/);
+    expect(() => generate(model, 'hello' as never, 2)).toThrow(GenerateError);
+    expect(() => generate(model, 'hello' as never, 2)).toThrow(/^generate: ids must be an array of token ids.*got string$/);
+    expect(() => generateWithConfig(model, [1, 2], null as never)).toThrow(/^GenerateConfig: cfg must be an object/);
+  });
+});

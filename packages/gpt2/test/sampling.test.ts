@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argmax, filteredProbs, generatorFor, greedyConfig, sampleToken, validateGenerateConfig, defaultGenerateConfig } from '../src/sampling';
+import { GenerateError } from '../src/errors';
 
 // Golden: tools/fixtures/gpt2_sampling.py (Hugging Face's temperature -> top-k -> top-p warpers in torch)
 const golden = JSON.parse(readFileSync(new URL('./golden/sampling.json', import.meta.url), 'utf8'));
@@ -48,5 +49,18 @@ describe('validateGenerateConfig', () => {
     expect(() => validateGenerateConfig({ ...greedyConfig(3), topK: 1.5 })).toThrow(/topK/);
     expect(() => validateGenerateConfig({ ...greedyConfig(-1) })).toThrow(/maxNewTokens/);
     expect(() => validateGenerateConfig({ ...greedyConfig(1), stopToken: -2 })).toThrow(/stopToken/);
+  });
+
+  it('rejects a non-object cfg, a fractional seed, top_p > 1 (as HF) and a non-boolean useKVCache', () => {
+    const err = (f: () => void) => { try { f(); } catch (e) { return e as GenerateError; } throw new Error('no error'); };
+    const nul = err(() => validateGenerateConfig(null as never));
+    expect(nul).toBeInstanceOf(GenerateError);
+    expect(nul.code).toBe('E_ARG');
+    expect(nul.message).toMatch(/^GenerateConfig: cfg must be an object .*got null$/);
+    expect(err(() => validateGenerateConfig({ ...defaultGenerateConfig(), seed: 1.5 })).message).toBe('GenerateConfig.seed must be a safe integer, got 1.5');
+    expect(err(() => validateGenerateConfig({ ...defaultGenerateConfig(), topP: 1.5 })).message).toBe('GenerateConfig.topP must be a number in [0, 1], got 1.5');
+    expect(err(() => validateGenerateConfig({ ...defaultGenerateConfig(), useKVCache: 'no' as never })).message).toBe('GenerateConfig.useKVCache must be a boolean, got "no"');
+    expect(err(() => validateGenerateConfig({ ...defaultGenerateConfig(), temperature: '1' as never })).message).toMatch(/temperature/);
+    validateGenerateConfig({ ...defaultGenerateConfig(), topP: 1, seed: -7 });
   });
 });
