@@ -1,4 +1,4 @@
-import { arange, defaultGenerator, type Generator, type Tensor } from '@gorch/tensor';
+import { arange, defaultGenerator, Tensor, tensor, type Generator } from '@gorch/tensor';
 import type { ActivationName } from './activations';
 import { assignInPlace } from './assign';
 import { Dropout } from './dropout';
@@ -136,9 +136,18 @@ export class GPT extends Module {
    * the new positions only and logits are those of the new positions (equal to the matching rows of
    * a forward over the whole sequence). Throws {@link ContextLengthError} when positionOffset + T
    * exceeds nPositions (before any lookup), IndexError for an id outside the vocabulary, and `E_ARG`
-   * for a cache with the wrong number of layers.
+   * for a cache with the wrong number of layers or `ids` that are neither a Tensor nor a (nested)
+   * array of integers (a `number[]` / `number[][]` is taken as int32 ids).
    */
-  forward(ids: Tensor, options: GPTForwardOptions = {}): Tensor {
+  forward(ids: Tensor | readonly number[] | readonly (readonly number[])[], options: GPTForwardOptions = {}): Tensor {
+    if (!(ids instanceof Tensor)) {
+      const t = idsTensor(ids);
+      try {
+        return this.forward(t, options);
+      } finally {
+        t.dispose();
+      }
+    }
     if (ids.ndim === 1) return this.forward(ids.reshape([1, ids.shape[0]]), options).reshape([ids.shape[0], this.config.vocabSize]);
     if (ids.ndim !== 2) throw new ArgumentError(`GPT.forward: ids must be [T] or [B, T], got [${ids.shape.join(', ')}]`);
     const cache = options.kvCache;
@@ -176,4 +185,13 @@ export class GPT extends Module {
       assignInPlace(p, v, `GPT init '${name}'`);
     }
   }
+}
+
+/** Plain-array ids as an int32 tensor; non-integers are refused rather than truncated. */
+function idsTensor(ids: unknown): Tensor {
+  if (!Array.isArray(ids)) throw new ArgumentError(`GPT.forward: ids must be a Tensor or an array of token ids, got ${ids === null ? 'null' : typeof ids}`);
+  const flat = (ids as unknown[]).flat();
+  const bad = flat.findIndex((v) => !Number.isInteger(v));
+  if (bad >= 0) throw new ArgumentError(`GPT.forward: ids must be integers, got ${String(flat[bad])} at flat position ${bad}`);
+  return tensor(ids as number[], { dtype: 'int32' });
 }

@@ -1,4 +1,4 @@
-import { defaultGenerator, tensor, type Generator, type Tensor } from '@gorch/tensor';
+import { checkNumel, defaultGenerator, tensor, type Generator, type Tensor } from '@gorch/tensor';
 
 /** Options shared by layers that draw initial weights. */
 export interface InitOptions {
@@ -11,10 +11,10 @@ export interface InitOptions {
 /**
  * U(-bound, bound) float32 tensor of `shape`. With bound = 1/√fan_in this is PyTorch's default
  * Linear/Conv2d init: kaiming_uniform_(a=√5) gives gain √(2/(1+5)) and bound gain·√(3/fan_in) =
- * 1/√fan_in, the same bound torch uses for the bias.
+ * 1/√fan_in, the same bound torch uses for the bias. Throws ShapeError above 2^31 − 1 elements.
  */
 export function uniform(shape: number[], bound: number, generator: Generator = defaultGenerator): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = checkNumel(shape, 'nn.init.uniform');
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = (generator.uniform() * 2 - 1) * bound;
   return tensor(v, { shape });
@@ -22,7 +22,7 @@ export function uniform(shape: number[], bound: number, generator: Generator = d
 
 /** N(mean, std²) float32 tensor of `shape` (torch.nn.init.normal_). */
 export function normal(shape: number[], std = 1, mean = 0, generator: Generator = defaultGenerator): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = checkNumel(shape, 'nn.init.normal');
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = mean + std * generator.normal();
   return tensor(v, { shape });
@@ -30,6 +30,6 @@ export function normal(shape: number[], std = 1, mean = 0, generator: Generator 
 
 /** A float32 tensor of `shape` filled with `value`. */
 export function constant(shape: number[], value: number): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = checkNumel(shape, 'nn.init.constant');
   return tensor(new Float32Array(n).fill(value), { shape });
 }

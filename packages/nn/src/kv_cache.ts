@@ -1,4 +1,4 @@
-import { cat, keep, type Tensor } from '@gorch/tensor';
+import { cat, keep, ShapeError, type Tensor } from '@gorch/tensor';
 import { ArgumentError } from './errors';
 
 /** Keys and values of one attention layer, each [B, nHead, Tcache, headDim]; null before the first step. */
@@ -35,11 +35,21 @@ export class KVCache {
 
   /**
    * Appends `k`, `v` [B, nHead, T, headDim] to layer `i` and returns the full keys and values
-   * [B, nHead, Tcache + T, headDim]. The caller must not dispose the returned tensors.
+   * [B, nHead, Tcache + T, headDim]. The caller must not dispose the returned tensors. Throws ShapeError
+   * naming the layer and both sizes when B, nHead or headDim differ from what the cache holds.
    */
   append(i: number, k: Tensor, v: Tensor): { k: Tensor; v: Tensor } {
     const layer = this.layers[i];
     if (layer === undefined) throw new ArgumentError(`KVCache: layer ${i} out of range [0, ${this.nLayer})`);
+    if (layer.k !== null) {
+      // cat would only say the shapes differ; name the cache and both sizes (a cache filled for one
+      // batch cannot serve another: start a new one).
+      const [b, h, , d] = layer.k.shape;
+      if (k.shape[0] !== b) throw new ShapeError(`KVCache: layer ${i} holds batch size ${b}, the new keys have batch size ${k.shape[0]} (use a new KVCache per batch)`);
+      if (k.shape[1] !== h || k.shape[3] !== d || v.shape[0] !== b || v.shape[1] !== h) {
+        throw new ShapeError(`KVCache: layer ${i} holds keys [${layer.k.shape.join(', ')}], cannot append keys [${k.shape.join(', ')}] / values [${v.shape.join(', ')}]`);
+      }
+    }
     const nk = layer.k === null ? k : cat([layer.k, k], 2);
     const nv = layer.v === null ? v : cat([layer.v, v], 2);
     layer.k?.dispose();

@@ -1,4 +1,4 @@
-import type { Tensor } from '@gorch/tensor';
+import { Tensor } from '@gorch/tensor';
 import { assignInPlace } from './assign';
 import { ArgumentError, StateDictError } from './errors';
 
@@ -115,17 +115,29 @@ export abstract class Module {
    * Copies values from `stateDict` into the parameters, in place (the parameter tensors, and thus any
    * optimizer holding them, stay the same objects). Every given tensor must match its parameter's shape
    * and dtype. Strict mode (default) also requires the keys to be exactly {@link Module.stateDict}'s
-   * keys. Throws {@link StateDictError} naming every offending key; nothing is written when it throws.
+   * keys. `stateDict` may be a plain object or a `Map` (what io-onnx's `onnxToStateDict` returns).
+   * Throws {@link StateDictError} naming every offending key (including values that are not Tensors) or
+   * for a `stateDict` that is neither an object nor a Map; nothing is written when it throws.
    */
-  loadStateDict(stateDict: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(stateDict: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    const name = `${this.constructor.name}.loadStateDict`;
+    if (!(stateDict instanceof Map) && (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict))) {
+      throw new StateDictError(`${name}: stateDict must be an object or a Map of name → Tensor, got ${stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict}`);
+    }
+    const dict: Record<string, Tensor> = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const notTensors = Object.entries(dict).filter(([, t]) => !(t instanceof Tensor));
+    if (notTensors.length > 0) {
+      const what = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+      throw new StateDictError(`${name}: values must be Tensors: ${notTensors.map(([k, v]) => `'${k}' is ${what(v)}`).join(', ')}`);
+    }
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    const missingKeys = Object.keys(own).filter((k) => !(k in dict));
+    const unexpectedKeys = Object.keys(dict).filter((k) => !(k in own));
     const problems: string[] = [];
     if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
-    for (const [k, t] of Object.entries(stateDict)) {
+    for (const [k, t] of Object.entries(dict)) {
       const p = own[k];
       if (p === undefined) continue;
       if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
@@ -134,8 +146,8 @@ export abstract class Module {
         problems.push(`'${k}': dtype ${t.dtype} does not match the parameter's ${p.dtype}`);
       }
     }
-    if (problems.length > 0) throw new StateDictError(`${this.constructor.name}.loadStateDict: ${problems.join('; ')}`);
-    for (const [k, t] of Object.entries(stateDict)) {
+    if (problems.length > 0) throw new StateDictError(`${name}: ${problems.join('; ')}`);
+    for (const [k, t] of Object.entries(dict)) {
       const p = own[k];
       if (p !== undefined && p !== t) assignInPlace(p, t, `loadStateDict '${k}'`);
     }
