@@ -6,6 +6,6 @@ export { CliError } from './errors';
 export { BACKENDS, useBackend, type BackendName } from './backend';
 export { DEFAULT_MAX_NEW_TOKENS, EMBEDDED_MAX_NEW_TOKENS } from './commands/generate';
 export { formatSummary, summarize, type FileSummary, type TensorRow } from './commands/inspect';
-export { readSequences } from './commands/finetune';
-export { loadModel, loadTokenizer, resolveModel, type ModelSource, type ResolveOptions } from './model_source';
+export { checkOutFolder, readSequences } from './commands/finetune';
+export { loadModel, loadModelAndTokenizer, loadTokenizer, MODEL_FILE_KINDS, resolveModel, type ModelSource, type ResolveOptions } from './model_source';
 export { loadONNXGPT2, onnxModelConfig } from './onnx_model';

@@ -31,6 +31,10 @@ export interface ResolveOptions {
 const HF_ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)?$/;
 const isONNX = (path: string) => path.toLowerCase().endsWith('.onnx');
 
+/** File names `--model` accepts (gpt2's `openCheckpoint` kinds, and ONNX exports). */
+export const MODEL_FILE_KINDS = ['.safetensors', '.safetensors.index.json', '.bin', '.bin.index.json', '.onnx'] as const;
+const isModelFile = (path: string) => MODEL_FILE_KINDS.some((ext) => path.toLowerCase().endsWith(ext));
+
 function tokenizerFolder(option: string): string {
   const t = resolve(option);
   if (!existsSync(t) || !statSync(t).isDirectory()) throw new CliError(`--tokenizer ${JSON.stringify(option)}: no such folder`);
@@ -45,6 +49,9 @@ async function locate(spec: string | undefined, io: CliIO, revision: string | un
   const local = resolve(spec);
   if (existsSync(local)) {
     const isFile = statSync(local).isFile();
+    if (isFile && !isModelFile(local)) {
+      throw new CliError(`--model ${JSON.stringify(spec)}: not a weights file gorch can read (pass a checkpoint folder, or a ${MODEL_FILE_KINDS.map((e) => `*${e}`).join(', ')} file)`);
+    }
     return { dir: isFile ? dirname(local) : local, path: local, format: isFile && isONNX(local) ? 'onnx' : 'checkpoint', embedded: false };
   }
   if (!HF_ID.test(spec) || spec.startsWith('.') || spec.includes('..') || isONNX(spec)) {
@@ -64,8 +71,8 @@ async function locate(spec: string | undefined, io: CliIO, revision: string | un
  * an existing folder or weights file = itself; an existing `.onnx` file = an ONNX export whose
  * config.json is beside it; otherwise a Hugging Face id, downloaded into the hub cache first (or
  * found there) with a progress bar on stderr.
- * @throws CliError when the value is neither an existing path nor a well-formed id, or `--tokenizer`
- *   is not a folder
+ * @throws CliError when the value is neither an existing path nor a well-formed id, is a file whose
+ *   name is none of {@link MODEL_FILE_KINDS}, or `--tokenizer` is not a folder
  */
 export async function resolveModel(spec: string | undefined, io: CliIO, options: ResolveOptions = {}): Promise<ModelSource> {
   // checked first: a bad --tokenizer should not cost a download
@@ -81,6 +88,17 @@ export async function resolveModel(spec: string | undefined, io: CliIO, options:
  */
 export function loadModel(source: ModelSource, log: (line: string) => void = () => {}): Promise<GPT2LMHeadModel> {
   return source.format === 'onnx' ? loadONNXGPT2(source.path, undefined, log) : loadGPT2Verbose(source.path, undefined, log);
+}
+
+/**
+ * {@link loadModel} and {@link loadTokenizer} side by side; when both fail, the model's error is the
+ * one thrown (a bad weights file explains a missing tokenizer beside it, not the other way round).
+ */
+export async function loadModelAndTokenizer(source: ModelSource, log?: (line: string) => void): Promise<[GPT2LMHeadModel, BPETokenizer]> {
+  const [model, tok] = await Promise.allSettled([loadModel(source, log), loadTokenizer(source)]);
+  if (model.status === 'rejected') throw model.reason;
+  if (tok.status === 'rejected') throw tok.reason;
+  return [model.value, tok.value];
 }
 
 /**

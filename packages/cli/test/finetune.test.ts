@@ -1,7 +1,7 @@
 // `gorch finetune` teaches the embedded arcsf-cities model a sentence it does not know (the data
 // file is the source of the expected answer), saves a Hugging Face folder, and `gorch generate
 // --model OUT` answers with it while keeping the sentences it was trained on.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,19 @@ describe('gorch finetune', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.txt');
     expect(existsSync(join(tmp, 'x'))).toBe(false);
+  });
+
+  it('refuses an --out that is a file (or under one) with status 2 before training', async () => {
+    const data = join(tmp, 'one-line.txt');
+    writeFileSync(data, 'the capital of spain is madrid\n');
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'keep me');
+    for (const out of [file, join(file, 'sub')]) {
+      const r = await runCli('finetune', '--data', data, '--steps', '1000000', '--out', out);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr, out).toMatch(/^gorch: --out ".*a-file(\/sub)?": (exists and is not a folder|.*a-file is a file, not a folder)\n$/);
+      expect(r.stderr).not.toContain('fine-tuning on');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 });

@@ -2,10 +2,12 @@
 // the behaviour its owners published (../shared/fixtures/README.md), in-process and through the
 // built executable.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadGPT2Tokenizer } from '@gorch/gpt2';
+import { defaultModelDir, loadGPT2Tokenizer } from '@gorch/gpt2';
 import { getBackendName } from '@gorch/tensor';
 import { fixtures, runCli } from './run_cli';
 
@@ -54,6 +56,26 @@ describe('gorch generate (embedded default model)', () => {
       const r = await runCli('generate', ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(args[0] === '--model' ? 'no/such/folder' : args[0]);
+    }
+  });
+
+  it('says a --model file that is no weights file is not readable, naming it and the accepted kinds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gorch-cli-model-'));
+    try {
+      const file = join(dir, 'hostname');
+      writeFileSync(file, 'not weights');
+      const r = await runCli('generate', '--model', file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`gorch: --model ${JSON.stringify(file)}: not a weights file gorch can read (pass a checkpoint folder, or a *.safetensors, *.safetensors.index.json, *.bin, *.bin.index.json, *.onnx file)\n`);
+      // a .bin that is not a torch.save zip: the weights error wins over the tokenizer files also missing there
+      const bin = join(dir, 'pytorch_model.bin');
+      writeFileSync(bin, 'not a zip');
+      writeFileSync(join(dir, 'config.json'), readFileSync(join(defaultModelDir(), 'config.json')));
+      const b = await runCli('generate', '--model', bin);
+      expect(b.code).toBe(1);
+      expect(b.stderr).toMatch(/^gorch: .*pytorch_model\.bin: not a torch\.save zip archive .*\[E_CHECKPOINT\]\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

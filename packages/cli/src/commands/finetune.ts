@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { fineTune, saveGPT2, type GPT2LMHeadModel } from '@gorch/gpt2';
 import { AdamW } from '@gorch/optim';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { loadModel, loadTokenizer, resolveModel } from '../model_source';
+import { loadModelAndTokenizer, resolveModel } from '../model_source';
 import { intArg, numberArg } from '../parse';
 import { stepProgress } from '../progress';
 
@@ -54,9 +54,23 @@ function copyAtomic(from: string, to: string): void {
   renameSync(tmp, to);
 }
 
+/**
+ * Refuses an `--out` that cannot become a folder (an existing file, or a path under one) before
+ * any training time is spent.
+ * @throws CliError naming `--out`
+ */
+export function checkOutFolder(out: string): void {
+  let p = resolve(out);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  if (existsSync(p) && !statSync(p).isDirectory()) {
+    throw new CliError(`--out ${JSON.stringify(out)}: ${p === resolve(out) ? 'exists and is not a folder' : `${p} is a file, not a folder`}`);
+  }
+}
+
 async function run(o: FinetuneOptions, io: CliIO): Promise<void> {
+  checkOutFolder(o.out);
   const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
-  const [model, tok] = await Promise.all([loadModel(source), loadTokenizer(source)]);
+  const [model, tok] = await loadModelAndTokenizer(source);
   const sequences = readSequences(o.data, (t) => tok.encode(t), model.hfConfig.nPositions);
   io.stderr.write(`fine-tuning on ${sequences.length} sequences (${sequences.reduce((s, q) => s + q.length, 0)} tokens), ${o.steps} AdamW steps, lr ${o.lr}\n`);
   const optimizer = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay });

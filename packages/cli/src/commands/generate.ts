@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DEFAULT_PROMPT, streamText, validateGenerateConfig, type GenerateConfig } from '@gorch/gpt2';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { loadModel, loadTokenizer, resolveModel } from '../model_source';
+import { loadModelAndTokenizer, resolveModel } from '../model_source';
 import { intArg, numberArg } from '../parse';
 
 /**
@@ -30,7 +30,7 @@ interface GenerateOptions {
 async function run(o: GenerateOptions, io: CliIO): Promise<void> {
   if (o.prompt === '') throw new CliError('--prompt: the prompt is empty');
   const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
-  const [model, tokenizer] = await Promise.all([loadModel(source, (line) => io.stderr.write(`${line}\n`)), loadTokenizer(source)]);
+  const [model, tokenizer] = await loadModelAndTokenizer(source, (line) => io.stderr.write(`${line}\n`));
   const cfg: GenerateConfig = {
     maxNewTokens: o.maxNewTokens ?? (source.embedded ? EMBEDDED_MAX_NEW_TOKENS : DEFAULT_MAX_NEW_TOKENS),
     temperature: o.temperature,
