@@ -1,7 +1,8 @@
+import { badId, checkAllowedSpecial, checkIdList } from './check_args';
 import { bytesToUnicode } from './byte_level';
 import { bpeMerge } from './bpe_merge';
 import { disposeWorkers, encodeBatch } from './encode_batch';
-import { TokenizerError, UnknownTokenIdError } from './errors';
+import { TokenizerError } from './errors';
 import { buildModelData, type AddedToken, type BPEModelData } from './model_data';
 import { PairTable } from './pair_table';
 import { PieceCache } from './piece_cache';
@@ -118,7 +119,8 @@ export class BPETokenizer {
   /**
    * Token ids of `text`. Lone UTF-16 surrogates are encoded as U+FFFD (as tiktoken does); nothing
    * is normalised. Special tokens are plain text unless `options.allowedSpecial` lists them.
-   * Throws `TokenizerError` `'UNKNOWN_BYTE'` if the vocabulary lacks a byte token the text needs.
+   * Throws `TokenizerError` `'UNKNOWN_BYTE'` if the vocabulary lacks a byte token the text needs, and
+   * `'BAD_ARGUMENT'` for a non-string text or an `allowedSpecial` that is not `'all'` / a string array.
    */
   encode(text: string, options?: EncodeOptions): number[] {
     if (typeof text !== 'string') throw new TokenizerError('BAD_ARGUMENT', `encode expects a string, got ${typeof text}`);
@@ -150,6 +152,7 @@ export class BPETokenizer {
   }
 
   private matchers(allowed: EncodeOptions['allowedSpecial']): AddedToken[] {
+    checkAllowedSpecial(allowed, 'encode');
     if (allowed === undefined || (allowed !== 'all' && allowed.length === 0)) return this.alwaysAdded;
     if (allowed === 'all') return this.data.added.filter((t) => t.content.length > 0);
     const list = [...this.alwaysAdded];
@@ -247,19 +250,21 @@ export class BPETokenizer {
 
   /**
    * The text of `ids` (the exact inverse of {@link encode}; byte sequences that are not valid UTF-8
-   * become U+FFFD). Throws {@link UnknownTokenIdError} naming the first id outside the vocabulary.
+   * become U+FFFD). Throws {@link UnknownTokenIdError} naming the first id outside the vocabulary, and
+   * `TokenizerError` `'BAD_ARGUMENT'` when `ids` is not an array / typed array or holds a non-number.
    */
   decode(ids: ArrayLike<number>): string {
     return utf8Decoder.decode(this.decodeBytes(ids));
   }
 
-  /** The raw bytes of `ids` (a view valid until the next call). Throws {@link UnknownTokenIdError}. */
+  /** The raw bytes of `ids` (a view valid until the next call). Throws as {@link BPETokenizer.decode}. */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    checkIdList(ids, 'decode');
     const { offsets, present, tokenBytes } = this.data;
     let total = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      if (!(id >= 0 && id < this.vocabSize && present[id] === 1) || !Number.isInteger(id)) throw new UnknownTokenIdError(id, this.vocabSize);
+      if (!(id >= 0 && id < this.vocabSize && present[id] === 1) || !Number.isInteger(id)) throw badId(id, k, this.vocabSize, 'decode');
       total += offsets[id + 1]! - offsets[id]!;
     }
     if (this.decodeBuf.length < total) this.decodeBuf = new Uint8Array(Math.max(total, this.decodeBuf.length * 2));

@@ -1,4 +1,5 @@
 import type { BPETokenizer, EncodeOptions } from './bpe_tokenizer';
+import { checkAllowedSpecial } from './check_args';
 import { TokenizerError } from './errors';
 
 /** Below this many UTF-16 code units in total a batch is encoded in a plain loop: starting a
@@ -66,6 +67,8 @@ function run(w: WorkerLike, texts: string[], options: EncodeOptions | undefined)
 /** See `BPETokenizer.encodeBatch`. */
 export async function encodeBatch(tok: BPETokenizer, texts: readonly string[], options?: EncodeOptions): Promise<number[][]> {
   if (!Array.isArray(texts)) throw new TokenizerError('BAD_ARGUMENT', 'encodeBatch expects an array of strings');
+  // Checked here, before any worker gets the job, so a bad option is one synchronous-looking rejection.
+  checkAllowedSpecial(options?.allowedSpecial, 'encodeBatch');
   let total = 0;
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== 'string') throw new TokenizerError('BAD_ARGUMENT', `encodeBatch: texts[${i}] is ${typeof texts[i]}, not a string`);

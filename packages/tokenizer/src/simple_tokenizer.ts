@@ -1,4 +1,5 @@
-import { TokenizerError, UnknownTokenIdError } from './errors';
+import { badId, checkIdList } from './check_args';
+import { TokenizerError } from './errors';
 
 /**
  * Character-level tokenizer built from a corpus (nanoGPT's shakespeare_char): the vocabulary is
@@ -35,12 +36,16 @@ export class SimpleTokenizer {
     return ids;
   }
 
-  /** The text of `ids`. Throws {@link UnknownTokenIdError} for an id outside `[0, vocabSize)`. */
+  /**
+   * The text of `ids`. Throws {@link UnknownTokenIdError} for an id outside `[0, vocabSize)` and
+   * `TokenizerError` `'BAD_ARGUMENT'` when `ids` is not an array / typed array or holds a non-number.
+   */
   decode(ids: ArrayLike<number>): string {
+    checkIdList(ids, 'decode');
     let s = '';
     for (let k = 0; k < ids.length; k++) {
       const ch = this.chars[ids[k]!];
-      if (ch === undefined || !Number.isInteger(ids[k])) throw new UnknownTokenIdError(ids[k]!, this.vocabSize);
+      if (ch === undefined || !Number.isInteger(ids[k])) throw badId(ids[k], k, this.vocabSize, 'decode');
       s += ch;
     }
     return s;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BPETokenizer, loadTokenizer, TokenizerError, TokenizerFileError, UnknownTokenIdError } from '../src/index';
+import { BPETokenizer, loadTokenizer, SimpleTokenizer, TokenizerError, TokenizerFileError, UnknownTokenIdError } from '../src/index';
 import { loadGPT2Tokenizer } from '../src/gpt2';
 
 const dir = mkdtempSync(join(tmpdir(), 'gorch-tokenizer-'));
@@ -111,5 +111,43 @@ describe('decode of unknown ids', () => {
     const tok = await loadGPT2Tokenizer();
     expect(() => tok.encode(42 as unknown as string)).toThrow(TokenizerError);
     expect(() => tok.encode('x', { allowedSpecial: ['<|im_start|>'] })).toThrow(/im_start/);
+  });
+});
+
+describe('argument types (hostile-input regressions)', () => {
+  const badArg = (fn: () => unknown, re: RegExp): void => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TokenizerError);
+    expect(err).not.toBeInstanceOf(UnknownTokenIdError);
+    expect((err as TokenizerError).code).toBe('BAD_ARGUMENT');
+    expect((err as Error).message).toMatch(re);
+  };
+  it('decode names a non-array ids argument instead of returning "" or a TypeError', async () => {
+    const tok = await loadGPT2Tokenizer();
+    badArg(() => tok.decode(15496 as never), /decode: argument 'ids' must be an array or typed array of token ids, got number/);
+    badArg(() => tok.decode(null as never), /argument 'ids' .* got null/);
+    badArg(() => tok.decode('15496' as never), /argument 'ids' .* got "15496"/);
+    badArg(() => tok.decodeBytes(undefined as never), /got undefined/);
+    const simple = new SimpleTokenizer('abc');
+    badArg(() => simple.decode(3 as never), /decode: argument 'ids'/);
+  });
+  it('decode names a non-number element by position (a string id is not an unknown id)', async () => {
+    const tok = await loadGPT2Tokenizer();
+    badArg(() => tok.decode(['15496'] as never), /decode: ids\[0\] must be a number, got "15496"/);
+    badArg(() => tok.decode([15496, , 995] as never), /ids\[1\] must be a number, got undefined/);
+    badArg(() => new SimpleTokenizer('abc').decode([0, '1'] as never), /ids\[1\] must be a number/);
+    expect(tok.decode(new Int32Array([15496, 995]))).toBe('Hello world');
+  });
+  it('allowedSpecial must be "all" or an array of strings (a string is not split into characters)', async () => {
+    const tok = await loadGPT2Tokenizer();
+    badArg(() => tok.encode('<|endoftext|>', { allowedSpecial: 'some' as never }), /encode: options.allowedSpecial must be 'all' or an array of special-token strings, got "some"/);
+    badArg(() => tok.encode('x', { allowedSpecial: [5] as never }), /allowedSpecial\[0\] must be a string, got number/);
+    await expect(tok.encodeBatch(['a'], { allowedSpecial: 'some' as never })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    expect(tok.encode('<|endoftext|>', { allowedSpecial: 'all' })).toEqual([50256]);
   });
 });
