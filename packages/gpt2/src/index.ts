@@ -25,7 +25,7 @@ export type { CheckpointSource } from './checkpoint';
 export type { HostTensor } from './host_tensor';
 export { unpickle } from './pickle';
 export type { PickleGlobal, UnpickleOptions } from './pickle';
-export { openTorchZip, readTorchZip } from './torch_zip';
+export { MAX_PICKLE_BYTES, openTorchZip, readTorchZip } from './torch_zip';
 export type { TorchZip } from './torch_zip';
 export { checkSources, gorchParamSpecs, gorchToHF, hfToGorch, isAttentionBuffer, planLayout } from './layout';
 export type { LayoutPlan, MappedCheckpoint, ParamPlan, ParamSpec } from './layout';
