@@ -39,6 +39,19 @@ function inferAttributeType(a: AttributeMsg): AttributeTypeName | undefined {
   return undefined;
 }
 
+/** The AttributeProto field that holds the value of each attribute type (onnx.proto). */
+const VALUE_FIELD: Record<AttributeTypeName, keyof AttributeMsg> = {
+  FLOAT: 'f', INT: 'i', STRING: 's', TENSOR: 't', GRAPH: 'g', SPARSE_TENSOR: 'sparse_tensor', TYPE_PROTO: 'tp',
+  FLOATS: 'floats', INTS: 'ints', STRINGS: 'strings', TENSORS: 'tensors', GRAPHS: 'graphs',
+  SPARSE_TENSORS: 'sparse_tensors', TYPE_PROTOS: 'type_protos',
+};
+const REPEATED = new Set<keyof AttributeMsg>(['floats', 'ints', 'strings', 'tensors', 'graphs', 'sparse_tensors', 'type_protos']);
+
+/** Value fields present in `a`: singular ones that were on the wire, repeated ones with elements. */
+function valueFieldsSet(a: AttributeMsg): (keyof AttributeMsg)[] {
+  return Object.values(VALUE_FIELD).filter((k) => (REPEATED.has(k) ? ((a[k] as unknown[] | undefined)?.length ?? 0) > 0 : has(a, k)));
+}
+
 class Reader {
   private readonly utf8 = new TextDecoder();
   constructor(private readonly ctx: DecodeContext) {}
@@ -46,12 +59,26 @@ class Reader {
   attribute(a: AttributeMsg, where: string, outer: ReadonlySet<string>): [AttributeTypeName, AttributeValue] {
     const type = ATTRIBUTE_TYPES[a.type ?? 0] ?? inferAttributeType(a);
     if (!type) throw new ONNXError('E_ONNX_DATA', `${this.ctx.source}: attribute '${a.name}' of ${where} has no value (type ${a.type ?? 'unset'})`);
+    // onnx.checker (check_attribute) rejects a value in a field other than the one `type` names
+    // ("type field and data field mismatch") and more than one value field, but accepts none at all:
+    // proto3-style, an absent value is the type's default (0, '', empty list). Same rules here.
+    const set = valueFieldsSet(a);
+    const want = VALUE_FIELD[type];
+    const wrong = set.filter((k) => k !== want);
+    if (wrong.length > 0) {
+      throw new ONNXError('E_ONNX_DATA', `${this.ctx.source}: attribute '${a.name}' of ${where} has type ${type} but its value is in field${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')} (type field and data field mismatch)`);
+    }
+    const present = set.length > 0;
     switch (type) {
-      case 'FLOAT': return [type, a.f ?? 0];
-      case 'INT': return [type, int64ToNumber(a.i ?? 0)];
-      case 'STRING': return [type, this.utf8.decode(a.s ?? new Uint8Array())];
-      case 'TENSOR': return [type, decodeTensorProto(a.t ?? {}, this.ctx)];
-      case 'GRAPH': return [type, this.graph(a.g ?? {}, outer)];
+      case 'FLOAT': return [type, present ? a.f! : 0];
+      case 'INT': return [type, present ? int64ToNumber(a.i!) : 0];
+      case 'STRING': return [type, present ? this.utf8.decode(a.s!) : ''];
+      case 'TENSOR':
+        if (!present) throw new ONNXError('E_ONNX_DATA', `${this.ctx.source}: attribute '${a.name}' of ${where} has type TENSOR but no tensor`);
+        return [type, decodeTensorProto(a.t!, this.ctx)];
+      case 'GRAPH':
+        if (!present) throw new ONNXError('E_ONNX_DATA', `${this.ctx.source}: attribute '${a.name}' of ${where} has type GRAPH but no graph`);
+        return [type, this.graph(a.g!, outer)];
       case 'FLOATS': return [type, [...(a.floats ?? [])]];
       case 'INTS': return [type, (a.ints ?? []).map(int64ToNumber)];
       case 'STRINGS': return [type, (a.strings ?? []).map((s) => this.utf8.decode(s))];
@@ -136,6 +163,9 @@ export interface ParseONNXOptions {
  * The input is checked strictly and never read past its end: wire format first
  * (`E_ONNX_TRUNCATED`, `E_ONNX_WIRE`), then each tensor's data against its dims (`E_ONNX_DATA`,
  * `E_ONNX_DTYPE`), then the graph (`E_ONNX_GRAPH`: value assigned twice, undefined input, cycle).
+ * Attributes follow onnx.checker: a value in a field other than the one its `type` names is
+ * `E_ONNX_DATA`; a missing value is the type's default (0, '', []), except TENSOR / GRAPH
+ * (`E_ONNX_DATA`: no usable default).
  * All errors are {@link ONNXError}s naming `options.source`.
  */
 export function parseONNX(bytes: Uint8Array, options: ParseONNXOptions = {}): ONNXFile {
