@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initWasmBackend, toHalfStorage } from '../src/index';
+import { initWasmBackend, toHalfStorage, wasmKernelModule, type ThreadPool } from '../src/index';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7;
@@ -27,15 +27,23 @@ function data(n: number, seed: number): Float32Array {
   return a;
 }
 
-function gorch(backend: 'js' | 'wasm', half?: 'bfloat16'): Contender {
+let pool: ThreadPool | null = null;
+
+/** gorch on `backend`; for 'wasm', `threads` keeps the worker pool attached (else one thread, same build). */
+function gorch(backend: 'js' | 'wasm', half?: 'bfloat16', threads = false): Contender {
   return {
-    name: half ? `gorch wasm (${half} weights)` : `gorch ${backend}`,
+    name: (half ? `gorch wasm (${half} weights)` : `gorch ${backend}`) + (threads ? ` (${pool?.size ?? 1} threads)` : ''),
     setup: async (M, K, N) => {
       T.setBackend(backend);
       const a = T.tensor(data(M * K, 1), { shape: [M, K] });
       let b = T.tensor(data(K * N, 2), { shape: [K, N] });
       if (half) { const h = toHalfStorage(b, half); b.dispose(); b = h; }
-      return { run: () => { T.setBackend(backend); const c = T.matmul(a, b); c.dataSync(); c.dispose(); }, free: () => { a.dispose(); b.dispose(); } };
+      const run = (): void => { T.setBackend(backend); const c = T.matmul(a, b); c.dataSync(); c.dispose(); };
+      const km = wasmKernelModule()!;
+      return {
+        run: () => { km.pool = threads ? pool : null; try { run(); } finally { km.pool = pool; } },
+        free: () => { a.dispose(); b.dispose(); },
+      };
     },
   };
 }
@@ -80,13 +88,14 @@ async function measure(contenders: Contender[], M: number, K: number, N: number,
 
 async function main(): Promise<void> {
   const caps = await initWasmBackend();
+  pool = wasmKernelModule()!.pool;
   setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await tf.setBackend('wasm');
   await tf.ready();
-  console.log(`node ${process.version}, gorch wasm simd=${caps.simd}, tfjs backend=${tf.getBackend()}, rounds=${ROUNDS}, medians\n`);
+  console.log(`node ${process.version}, gorch wasm simd=${caps.simd}, ${caps.threadsReason}, tfjs backend=${tf.getBackend()}, rounds=${ROUNDS}, medians\n`);
 
-  const mm = [gorch('wasm'), tfjsWasm, onnx(1), onnx(0), ...(QUICK ? [] : [gorch('js')])];
+  const mm = [gorch('wasm'), tfjsWasm, onnx(1), onnx(0), ...(pool ? [gorch('wasm', undefined, true)] : []), ...(QUICK ? [] : [gorch('js')])];
   console.log('| matmul M=K=N | ' + mm.map((c) => c.name).join(' | ') + ' | wasm / tfjs | wasm / ort-1t |');
   console.log('|---' + '|---'.repeat(mm.length + 2) + '|');
   for (const n of QUICK ? [256, 1024] : [256, 512, 1024]) {
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
   }
   console.log('\n(GFLOP/s)\n');
 
-  const mv = [gorch('wasm'), gorch('wasm', 'bfloat16'), tfjsWasm, onnx(1), onnx(0), ...(QUICK ? [] : [gorch('js')])];
+  const mv = [gorch('wasm'), gorch('wasm', 'bfloat16'), tfjsWasm, onnx(1), onnx(0), ...(pool ? [gorch('wasm', undefined, true), gorch('wasm', 'bfloat16', true)] : []), ...(QUICK ? [] : [gorch('js')])];
   console.log('| x[1,K] @ W[K,N] | ' + mv.map((c) => c.name).join(' | ') + ' | wasm / ort-1t | bf16 / ort-default |');
   console.log('|---' + '|---'.repeat(mv.length + 2) + '|');
   for (const [K, N] of [[768, 3072], [3072, 768], [768, 50257]]) {
