@@ -1,5 +1,6 @@
 import { registerBackend, registeredBackends, setBackend } from '@gorch/tensor';
 import { WasmBackend } from './backend';
+import { WasmKernelError } from './errors';
 import { KernelModule } from './kernel_module';
 import { registerWasmKernels } from './kernels/index';
 import type { WasmLoadOptions } from './loader';
@@ -37,6 +38,12 @@ export interface InitWasmOptions extends WasmLoadOptions {
    * {@link capabilities} says why. Results are bit-identical either way.
    */
   threads?: number | boolean;
+  /**
+   * Milliseconds (default 10 000) that every kernel worker gets to report ready. Past it the
+   * workers are terminated and the kernels run single-threaded, {@link capabilities} saying so;
+   * init never waits longer. Must be a positive finite number (`WasmKernelError` `E_WASM_ARG`).
+   */
+  threadStartTimeoutMs?: number;
 }
 
 let loaded: KernelModule | null = null;
@@ -60,10 +67,11 @@ async function loadModule(opts: InitWasmOptions): Promise<KernelModule> {
     return single('wasmBytes has no threads build (pass { simd, scalar, threads })');
   }
   try {
-    const km = await KernelModule.loadThreaded(opts, want);
+    const km = await KernelModule.loadThreaded(opts, want, opts.threadStartTimeoutMs);
     threadsNote = `${want} threads (the caller + ${want - 1} workers) over a shared WebAssembly.Memory`;
     return km;
   } catch (e) {
+    if ((e as { code?: unknown }).code === 'E_WASM_THREAD_TIMEOUT') return single(`kernel workers did not start in time, single-threaded: ${(e as Error).message}`);
     return single(`threads build failed, single-threaded: ${(e as Error).message}`);
   }
 }
@@ -83,10 +91,16 @@ async function cpuCount(): Promise<number> {
 /**
  * Loads the kernels (SIMD build when `WebAssembly.validate` accepts it, else scalar), registers the
  * `'wasm'` backend and its kernels in @gorch/tensor, and by default makes it active. Idempotent;
- * concurrent calls share one load. Throws `WasmKernelError` (`E_WASM_LOAD`) when the bytes cannot
- * be found or compiled; the JS backend stays active then.
+ * concurrent calls share one load. Worker threads get `threadStartTimeoutMs` to start, else init
+ * continues single-threaded (never hangs). Throws `WasmKernelError` (`E_WASM_LOAD`) when the bytes
+ * cannot be found or compiled, `E_WASM_ARG` for a bad `threadStartTimeoutMs`; the JS backend stays
+ * active then.
  */
 export async function initWasmBackend(opts: InitWasmOptions = {}): Promise<WasmCapabilities> {
+  const timeout = opts.threadStartTimeoutMs;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout))) {
+    throw new WasmKernelError('E_WASM_ARG', `initWasmBackend: threadStartTimeoutMs must be a positive finite number of milliseconds, got ${String(timeout)}`);
+  }
   if (loaded === null) {
     lastOptions = opts;
     loading ??= loadModule(opts);

@@ -54,9 +54,11 @@ export class KernelModule {
   /**
    * Loads the threads build (SIMD over an imported shared memory) and starts `threads - 1` persistent
    * workers on it; kernels then split large products between them and the calling thread. Throws
-   * `E_WASM_LOAD` when the build cannot be compiled or the workers cannot start.
+   * `E_WASM_LOAD` when the build cannot be compiled or the workers cannot start, and
+   * `E_WASM_THREAD_TIMEOUT` when they do not all report ready within `startTimeoutMs` (default
+   * 10 s; the workers are terminated then).
    */
-  static async loadThreaded(opts: WasmLoadOptions, threads: number): Promise<KernelModule> {
+  static async loadThreaded(opts: WasmLoadOptions, threads: number, startTimeoutMs?: number): Promise<KernelModule> {
     const { module, source } = await compileKernelModule(opts, 'threads');
     // Limits as declared by build.sh (INITIAL_MEMORY 16 MiB, MAXIMUM_MEMORY 4 GiB, in 64 KiB pages).
     let memory: WebAssembly.Memory;
@@ -67,7 +69,7 @@ export class KernelModule {
     }
     const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth: () => undefined } });
     const km = new KernelModule({ ...(instance.exports as unknown as KernelExports), memory }, true, source);
-    if (threads > 1) km.pool = await ThreadPool.start(km, module, memory, threads - 1);
+    if (threads > 1) km.pool = await ThreadPool.start(km, module, memory, threads - 1, startTimeoutMs);
     return km;
   }
 

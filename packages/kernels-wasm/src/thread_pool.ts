@@ -23,25 +23,51 @@ const isNode = typeof process !== 'undefined' && typeof process.versions === 'ob
 /** Browsers forbid `Atomics.wait` on the main thread; Node allows it. */
 const canBlock = isNode || (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined');
 
-async function spawn(data: Record<string, unknown>): Promise<WorkerHandle> {
+/** Default bound on starting all kernel workers (`threadStartTimeoutMs`). */
+export const DEFAULT_THREAD_START_TIMEOUT_MS = 10_000;
+
+let workerSource = WORKER_SOURCE;
+
+/**
+ * Test-only hook (not exported from the package index): replaces the worker source, e.g. with one
+ * that never reports ready, so the start timeout can be exercised; `undefined` restores the real one.
+ */
+export function setWorkerSourceForTesting(source: string | undefined): void {
+  workerSource = source ?? WORKER_SOURCE;
+}
+
+/** Creates a worker and sends it its start data; `ready` settles when it reports ready or fails. */
+async function spawn(data: Record<string, unknown>): Promise<{ handle: WorkerHandle; ready: Promise<void> }> {
   let w: WorkerHandle;
   let ready: Promise<void>;
   if (isNode) {
     const name = 'node:worker_threads';
     const { Worker }: typeof import('node:worker_threads') = await import(/* @vite-ignore */ name);
-    const nw = new Worker(WORKER_SOURCE, { eval: true });
+    const nw = new Worker(workerSource, { eval: true });
     ready = new Promise((res, rej) => { nw.once('message', () => res()); nw.once('error', rej); });
     w = nw;
   } else {
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     const bw = new Worker(url);
     ready = new Promise((res, rej) => { bw.onmessage = () => res(); bw.onerror = (e) => rej(new Error(e.message)); });
     w = bw;
   }
   w.postMessage(data);
-  await ready;
-  w.unref?.(); // idle kernel workers must not keep a Node process alive
-  return w;
+  return { handle: w, ready };
+}
+
+/** Resolves with `p`, or rejects with `E_WASM_THREAD_TIMEOUT` once `deadline` (ms since epoch) passes. */
+function beforeDeadline<T>(p: Promise<T>, deadline: number, what: string, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, rej) => {
+    timer = setTimeout(
+      () => rej(new WasmKernelError('E_WASM_THREAD_TIMEOUT', `${what} did not report ready within ${timeoutMs} ms`)),
+      Math.max(0, deadline - Date.now()),
+    );
+    // The timer must not keep a Node process alive on its own.
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -67,8 +93,18 @@ export class ThreadPool {
     return this.workers.length + 1;
   }
 
-  /** Starts `workers` workers on `module` (the threads build) over `memory`, which `km` also uses. */
-  static async start(km: KernelModule, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Promise<ThreadPool> {
+  /**
+   * Starts `workers` workers on `module` (the threads build) over `memory`, which `km` also uses.
+   * All of them must report ready within `timeoutMs` (default
+   * {@link DEFAULT_THREAD_START_TIMEOUT_MS}), else every worker is terminated and this throws
+   * `WasmKernelError` `E_WASM_THREAD_TIMEOUT`; a worker that fails to start throws `E_WASM_LOAD`.
+   * Either way no worker is left running.
+   */
+  static async start(km: KernelModule, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, timeoutMs = DEFAULT_THREAD_START_TIMEOUT_MS): Promise<ThreadPool> {
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      throw new WasmKernelError('E_WASM_ARG', `threadStartTimeoutMs must be a positive finite number of milliseconds, got ${timeoutMs}`);
+    }
+    const deadline = Date.now() + timeoutMs;
     const ctrlPtr = km.malloc(CTRL_BYTES);
     km.u8().fill(0, ctrlPtr, ctrlPtr + CTRL_BYTES);
     const allocations = [ctrlPtr];
@@ -79,10 +115,19 @@ export class ThreadPool {
         const stack = km.malloc(STACK_BYTES);
         const ws = km.malloc(wsBytes);
         allocations.push(stack, ws);
-        handles.push(await spawn({ module, memory, ctrl: ctrlPtr, ws, stackTop: stack + STACK_BYTES, spin: SPIN }));
+        const { handle, ready } = await spawn({ module, memory, ctrl: ctrlPtr, ws, stackTop: stack + STACK_BYTES, spin: SPIN });
+        handles.push(handle);
+        await beforeDeadline(ready, deadline, `kernel worker ${i + 1} of ${workers}`, timeoutMs);
+        handle.unref?.(); // idle kernel workers must not keep a Node process alive
       }
     } catch (e) {
       for (const h of handles) void h.terminate();
+      if (e instanceof WasmKernelError && e.code === 'E_WASM_THREAD_TIMEOUT') {
+        // A worker that timed out may still be running on this heap until terminate() takes
+        // effect, so its stack and workspace are not handed back to the allocator; the caller drops
+        // this module and loads a single-threaded one.
+        throw new WasmKernelError(e.code, `${e.message}; all kernel workers were terminated`);
+      }
       for (const p of allocations) km.free(p);
       throw new WasmKernelError('E_WASM_LOAD', `starting kernel worker threads failed: ${(e as Error).message}`);
     }
