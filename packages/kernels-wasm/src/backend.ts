@@ -36,6 +36,8 @@ export class WasmData {
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
+  /** `read` always copies out of the heap, so `Tensor.dataSync()` need not copy again. */
+  readonly readReturnsCopy = true;
   private readonly live = new Set<WasmData>();
   private bytes = 0;
   /** Buffers allocated inside each open {@link guarded} call, innermost last. */

@@ -2,7 +2,7 @@
 // and must agree within float tolerance (the JS kernels are the reference; they are checked against
 // PyTorch goldens in packages/tensor/test). Also: fallback, storage lifetime, heap growth.
 import * as T from '@gorch/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { capabilities, fromHalfBits, initWasmBackend, repack, storageFormat, toHalfStorage, WasmBackend } from '../src/index';
 import { maxRelErr, numberToBf16, randn, rng } from './reference';
 
@@ -203,5 +203,39 @@ describe('wasm backend', () => {
     expect(storageFormat(t)).toBe('bfloat16');
     expect(Array.from(t.dataSync())).toEqual([1, -2.5, 0.15625, new Float32Array(new Uint32Array([numberToBf16(3e38) << 16]).buffer)[0]]);
     t.dispose();
+  });
+});
+
+// Backend.readReturnsCopy: WasmBackend.read already copies out of the heap, so dataSync hands that
+// array out as is, and it is still the caller's to mutate. Values are the literals written, read
+// back through every read path (float32, int32, transposed and half-width storage).
+describe('dataSync on wasm', () => {
+  it('returns read()\'s copy without a second one, which the caller may mutate', () => {
+    T.setBackend('wasm');
+    const be = T.findBackend('wasm');
+    expect(be.readReturnsCopy).toBe(true);
+    const vals = [1, -2.5, 3, 0.25, 5, -6];
+    const cases: [T.Tensor, number[]][] = [
+      [T.tensor(vals, { shape: [2, 3] }), vals],
+      [T.tensor([7, -8, 9], { dtype: 'int32' }), [7, -8, 9]],
+      [repack(T.tensor(vals, { shape: [2, 3] }), { transposed: true }), vals],
+      [toHalfStorage(T.tensor(vals, { shape: [2, 3] }), 'bfloat16'), vals], // all exact in bfloat16
+    ];
+    const read = vi.spyOn(be, 'read');
+    try {
+      for (const [t, want] of cases) {
+        read.mockClear();
+        const a = t.dataSync();
+        expect(read).toHaveBeenCalledTimes(1);
+        expect(a).toBe(read.mock.results[0].value);
+        expect(Array.from(a)).toEqual(want);
+        a.fill(42);
+        expect(Array.from(t.dataSync())).toEqual(want);
+        expect(t.dataSync()).not.toBe(t.dataSync());
+        t.dispose();
+      }
+    } finally {
+      read.mockRestore();
+    }
   });
 });

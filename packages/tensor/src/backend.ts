@@ -22,8 +22,17 @@ export interface Backend {
   readonly name: string;
   /** Stores `values` (the backend may keep the array without copying: callers hand over ownership). */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;
-  /** Returns the values synchronously. Callers must not mutate the result. */
+  /**
+   * Returns the values synchronously. Callers must not mutate the result unless
+   * {@link Backend.readReturnsCopy} is `true`.
+   */
   read(dataId: DataId): TypedArray;
+  /**
+   * `true` when every `read()` returns a fresh array that the caller owns (e.g. a copy out of a wasm
+   * heap), so `Tensor.dataSync()` hands it out as is instead of copying it again. Absent or `false`:
+   * `read()` may return the backend's own storage, which callers must copy before mutating.
+   */
+  readonly readReturnsCopy?: boolean;
   /** Frees the storage; later reads of `dataId` are errors. */
   disposeData(dataId: DataId): void;
   /** Number of live storage buffers (for leak tests). */

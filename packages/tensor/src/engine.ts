@@ -94,7 +94,7 @@ export class Engine {
     return this.track(dataId, backend, shape, dtype);
   }
 
-  /** Reads a tensor's values through its owning backend (no copy on `'js'`; do not mutate). */
+  /** Reads a tensor's values through its owning backend (no copy on `'js'`; do not mutate unless the backend's `readReturnsCopy`). */
   readSync(t: Tensor): TypedArray {
     if (t.isDisposed) throw new GorchError('E_DISPOSED', `tensor #${t.id} ${JSON.stringify(t.shape)} was disposed`);
     return t.backend.read(t.dataId);

@@ -80,7 +80,9 @@ export class Tensor {
 
   /** A copy of the values as a typed array (Float32Array or Int32Array), synchronously. */
   dataSync(): TypedArray {
-    return engine.readSync(this).slice();
+    const v = engine.readSync(this);
+    // A backend whose read() already copies (Backend.readReturnsCopy) must not pay for a second copy.
+    return this.backend.readReturnsCopy === true ? v : v.slice();
   }
   /** Values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
