@@ -27,6 +27,7 @@ for (const [N, K] of [[768, 768], [2304, 768], [3072, 768], [768, 3072], [50257,
   cases.push({ label: `matvec W[${N},${K}] f32`, M: 1, N, K, fmt: WeightFormat.float32, transposed: 1, bytes: 4 * N * K, gemm: false });
   cases.push({ label: `vecmat W[${K},${N}] f32`, M: 1, N, K, fmt: WeightFormat.float32, transposed: 0, bytes: 4 * N * K, gemm: false });
   cases.push({ label: `matvec W[${N},${K}] bf16`, M: 1, N, K, fmt: WeightFormat.bfloat16, transposed: 1, bytes: 2 * N * K, gemm: false });
+  cases.push({ label: `vecmat W[${K},${N}] bf16`, M: 1, N, K, fmt: WeightFormat.bfloat16, transposed: 0, bytes: 2 * N * K, gemm: false });
 }
 for (const [N, K] of [[256, 256], [512, 512], [768, 64]]) cases.push({ label: `matvec W[${N},${K}] f32`, M: 1, N, K, fmt: WeightFormat.float32, transposed: 1, bytes: 4 * N * K, gemm: false });
 for (const n of [64, 96, 128, 192, 256, 512, 1024]) cases.push({ label: `gemm ${n}³`, M: n, N: n, K: n, fmt: WeightFormat.float32, transposed: 0, bytes: 0, gemm: true });

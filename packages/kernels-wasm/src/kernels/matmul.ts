@@ -16,13 +16,16 @@ const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
 /**
  * Columns per chunk of a threaded product. gemm chunks each repack x, so fewer and wider. Dot-form
  * matrix x vector chunks are contiguous weight rows and cheap, so more of them balance a worker that
- * wakes late. Axpy-form ([K, N] weights) chunks read a column slice of every row, which streams well
- * only when the slice is long (>= 512 floats, measured), so narrow matrices stay on one thread.
+ * wakes late. Axpy-form ([K, N] weights, the decode layout) chunks each walk all K rows over a column
+ * slice, so every extra chunk costs a pass over the rows: one chunk per thread was fastest on the
+ * GPT-2 shapes (bench/threads.ts: 1.4-1.7× on 2 threads, against 1.1-1.4× with 512-column or N/4
+ * chunks, whose 512 + 256 split of N = 768 also left one thread idle), and matrices of at most 512
+ * columns stay on one thread.
  */
 export function chunkColumns(N: number, threads: number, gemm: boolean, transposed: boolean): number {
   if (gemm) return roundUp8(Math.ceil(N / (threads * 2)));
   if (transposed) return roundUp8(Math.ceil(N / (threads * 4)));
-  return Math.max(512, roundUp8(Math.ceil(N / (threads * 2))));
+  return N <= 512 ? N : roundUp8(Math.ceil(N / threads));
 }
 
 /**
