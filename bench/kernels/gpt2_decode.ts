@@ -1,6 +1,7 @@
 // GPT-2-small decoding speed (random N(0, 0.02) weights, KV cache, greedy, batch 1) on gorch's 'js'
 // backend, the 'wasm' backend with float32 weights as loaded, and 'wasm' with the weight matrices
-// repacked to the decode layout (transposed; float32 or bfloat16; wte is tied to lm_head), beside onnxruntime-node (native, 1 intra-op thread and its
+// repacked to the decode layout (8-row panels, float32 or bfloat16; wte is tied to lm_head; LAYOUTS=
+// panels,transposed adds the older transposed layout), beside onnxruntime-node (native, 1 intra-op thread and its
 // default) running the same architecture exported by packages/kernels-wasm/tools/make_gpt2_decode_onnx.py
 // (skipped with a message when bench/.data/gpt2_decode.onnx is absent).
 // Interleaved: each round decodes STEPS tokens on every variant.
@@ -8,7 +9,7 @@
 import * as T from '@gorch/tensor';
 import { noGrad } from '@gorch/autograd';
 import { GPT, KVCache } from '@gorch/nn';
-import { initWasmBackend, repack, wasmKernelModule } from '@gorch/kernels-wasm';
+import { initWasmBackend, repack, wasmKernelModule, type StorageLayout } from '@gorch/kernels-wasm';
 import ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +24,9 @@ const config = { vocabSize: 50257, nPositions: 1024, nEmbd: 768, nHead: 12, nLay
 
 /**
  * `storage`: null keeps the weights as loaded; otherwise every 2-D weight except wpe (all Linear
- * weights and the tied wte / lm_head) is repacked: transposed to the decode layout, in `format`.
+ * weights and the tied wte / lm_head) is repacked to `layout` (default: panels) in `format`.
  */
-function build(backend: string, storage: null | 'float32' | 'bfloat16'): GPT {
+function build(backend: string, storage: null | 'float32' | 'bfloat16', layout: StorageLayout = 'panels'): GPT {
   T.setBackend(backend);
   T.manualSeed(0);
   const model = new GPT(config).tieLMHeadToEmbedding();
@@ -33,7 +34,7 @@ function build(backend: string, storage: null | 'float32' | 'bfloat16'): GPT {
     noGrad(() => {
       for (const [name, p] of model.namedParameters()) {
         if (p.ndim !== 2 || name.startsWith('wpe')) continue;
-        const h = repack(p, { format: storage, transposed: true });
+        const h = repack(p, { format: storage, layout });
         T.engine.assign(p, h); // the parameter now shares the repacked storage
         h.dispose();
       }
@@ -95,8 +96,11 @@ const withThreads = (threaded: boolean, fn: () => number): number => {
 };
 interface Variant { name: string; run: () => Promise<number> | number }
 const variants: Variant[] = [];
-for (const [name, storage] of [['gorch wasm (float32)', null], ['gorch wasm (float32, decode layout)', 'float32'], ['gorch wasm (bf16, decode layout)', 'bfloat16']] as const) {
-  const model = build('wasm', storage);
+const layouts = process.env.LAYOUTS ? (process.env.LAYOUTS.split(',') as StorageLayout[]) : (['panels'] as const);
+const storages: [string, null | 'float32' | 'bfloat16', StorageLayout][] = [['gorch wasm (float32)', null, 'rows']];
+for (const l of layouts) storages.push([`gorch wasm (float32, ${l})`, 'float32', l], [`gorch wasm (bf16, ${l})`, 'bfloat16', l]);
+for (const [name, storage, layout] of storages) {
+  const model = build('wasm', storage, layout);
   variants.push({ name: `${name}, 1 thread`, run: () => withThreads(false, () => decode('wasm', model)) });
   if (pool) variants.push({ name: `${name}, ${pool.size} threads`, run: () => withThreads(true, () => decode('wasm', model)) });
 }

@@ -22,7 +22,16 @@ export class WasmData {
      * (a Linear weight kept in the layout the 1-row matrix x vector kernel streams fastest).
      */
     readonly transposedOf: readonly [number, number] | null = null,
+    /**
+     * For a 2-D tensor [rows, cols]: the heap holds it in 8-row panels (src/c/panels.c), the layout
+     * the 1-row matrix x vector kernel streams fastest as an nn.Linear weight [out, in].
+     */
+    readonly panelsOf: readonly [number, number] | null = null,
   ) {}
+  /** True when the heap holds the values row-major (no transposed or panel layout). */
+  get rowMajor(): boolean {
+    return this.transposedOf === null && this.panelsOf === null;
+  }
   /** Bytes held in the heap. */
   get bytes(): number {
     return this.size * (this.format === 'bfloat16' || this.format === 'float16' ? 2 : 4);
@@ -61,9 +70,9 @@ export class WasmBackend implements Backend {
    * Uninitialised storage for `size` elements (kernels write their outputs here). Throws
    * `WasmKernelError` `E_WASM_OOM` (and allocates nothing) when the heap cannot hold it.
    */
-  allocate(size: number, dtype: DType, format: StorageFormat = dtype, transposedOf: readonly [number, number] | null = null): WasmData {
+  allocate(size: number, dtype: DType, format: StorageFormat = dtype, transposedOf: readonly [number, number] | null = null, panelsOf: readonly [number, number] | null = null): WasmData {
     const bytes = size * (format === 'bfloat16' || format === 'float16' ? 2 : 4);
-    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes, `${size} ${format} elements`) : 0, size, dtype, format, transposedOf);
+    const d = new WasmData(bytes > 0 ? this.km.malloc(bytes, `${size} ${format} elements`) : 0, size, dtype, format, transposedOf, panelsOf);
     this.live.add(d);
     this.bytes += d.bytes;
     this.scopes[this.scopes.length - 1]?.push(d);
@@ -97,8 +106,8 @@ export class WasmBackend implements Backend {
 
   read(dataId: DataId): TypedArray {
     const d = this.data(dataId);
-    if (d.transposedOf === null && d.format === 'int32') return this.km.readI32(d.ptr, d.size);
-    if (d.transposedOf === null && d.format === 'float32') return this.km.readF32(d.ptr, d.size);
+    if (d.rowMajor && d.format === 'int32') return this.km.readI32(d.ptr, d.size);
+    if (d.rowMajor && d.format === 'float32') return this.km.readF32(d.ptr, d.size);
     const tmp = this.materialize(d);
     try {
       return d.dtype === 'int32' ? this.km.readI32(tmp.ptr, d.size) : this.km.readF32(tmp.ptr, d.size);
@@ -108,12 +117,17 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * A temporary contiguous float32/int32 copy of storage kept half-width and/or transposed (the caller
-   * disposes it with `disposeData`).
+   * A temporary contiguous float32/int32 copy of storage kept half-width, transposed or in panels
+   * (the caller disposes it with `disposeData`).
    */
   materialize(d: WasmData): WasmData {
     const out = this.allocate(d.size, d.dtype);
     if (d.size === 0) return out;
+    if (d.panelsOf) {
+      const fmt = WeightFormat[d.format as 'float32' | 'bfloat16' | 'float16'];
+      this.km.exports.gorch_panel_unpack(fmt, d.panelsOf[0], d.panelsOf[1], d.ptr, out.ptr);
+      return out;
+    }
     let src = d.ptr;
     let widened: WasmData | null = null;
     if (d.format === 'bfloat16' || d.format === 'float16') {

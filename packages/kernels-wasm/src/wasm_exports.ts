@@ -26,13 +26,17 @@ export interface KernelExports {
   gorch_embedding_cols(n: number, idx: number, V: number, D: number, fmt: number, table: number, out: number): number;
   gorch_conv2d(params: number, x: number, w: number, bias: number, out: number, col: number): void;
   gorch_max_pool2d(params: number, x: number, out: number): void;
-  gorch_linear_cols(M: number, N: number, K: number, n0: number, n1: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, ws: number): void;
+  gorch_linear_cols(M: number, N: number, K: number, n0: number, n1: number, x: number, W: number, fmt: number, layout: number, bias: number, out: number, ws: number): void;
   gorch_gemm_ws(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, C: number, ldc: number, accumulate: number, ws: number): void;
   gorch_gemm_workspace_floats(): number;
   gorch_vecmat_ld_f32(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
   gorch_vecmat_ld_bf16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
   gorch_vecmat_ld_f16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
-  gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, scratch: number): void;
+  gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, layout: number, bias: number, out: number, scratch: number): void;
+  gorch_panel_pack(fmt: number, N: number, K: number, src: number, dst: number): void;
+  gorch_panel_unpack(fmt: number, N: number, K: number, P: number, out: number): void;
+  gorch_panel_matvec(fmt: number, N: number, K: number, n0: number, n1: number, P: number, x: number, y: number): void;
+  gorch_embedding_panels(n: number, idx: number, V: number, D: number, fmt: number, table: number, out: number): number;
   gorch_widen(fmt: number, n: number, src: number, dst: number): void;
   gorch_narrow_bf16(n: number, src: number, dst: number): void;
   gorch_narrow_f16(n: number, src: number, dst: number): void;
@@ -43,5 +47,7 @@ export interface KernelExports {
 export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
 /** Unary op codes of `gorch_unary` (src/c/elementwise.c). */
 export const UnaryOp = { exp: 0, tanh: 1, sigmoid: 2, gelu: 3, geluTanh: 4, relu: 5, neg: 6, abs: 7, sqrt: 8, silu: 9, erf: 10 } as const;
+/** Weight layouts of `gorch_linear` / `gorch_linear_cols` (src/c/linear.c). */
+export const WeightLayout = { kn: 0, nk: 1, panels: 2 } as const;
 /** Weight storage formats of `gorch_linear` / `gorch_widen`. */
 export const WeightFormat = { float32: 0, bfloat16: 1, float16: 2 } as const;

@@ -3,7 +3,7 @@
 // PyTorch goldens in packages/tensor/test). Also: fallback, storage lifetime, heap growth.
 import * as T from '@gorch/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { capabilities, fromHalfBits, initWasmBackend, repack, storageFormat, toHalfStorage, WasmBackend } from '../src/index';
+import { capabilities, fromHalfBits, initWasmBackend, repack, storageFormat, storageLayout, toHalfStorage, WasmBackend } from '../src/index';
 import { maxRelErr, numberToBf16, randn, rng } from './reference';
 
 beforeAll(async () => {
@@ -195,6 +195,46 @@ describe('wasm backend', () => {
     expect(Array.from(T.add(Wt, 1).dataSync())).toEqual(Array.from(T.add(ref, 1).dataSync()));
     expect(Array.from(T.transpose(Wt, 0, 1).dataSync())).toEqual(Array.from(T.transpose(ref, 0, 1).dataSync()));
     for (const t of [W, ref, Wt, ids]) t.dispose();
+  });
+
+  it.each([['float32'], ['bfloat16'], ['float16']] as const)('panel %s storage: same values everywhere, 1-row linear bit-identical to rows, embedding in place', (format) => {
+    // odd shapes: a partial last group of 8 rows and a K tail shorter than the 16-byte chunk
+    for (const [N, K] of [[130, 77], [7, 3], [8, 8], [17, 1], [24, 768]]) {
+      const W = T.randn([N, K]);
+      const ref = format === 'float32' ? T.clone(W) : toHalfStorage(W, format);
+      const Wp = repack(W, { format, layout: 'panels' });
+      expect(storageFormat(Wp)).toBe(format);
+      expect(storageLayout(Wp)).toBe('panels');
+      expect(Array.from(Wp.dataSync())).toEqual(Array.from(ref.dataSync()));
+      for (const rows of [1, 2, 9]) {
+        const x = T.randn([rows, K]);
+        const got = T.linear(x, Wp).dataSync(), want = T.linear(x, ref).dataSync();
+        // same kernel and summation order as rows, except that row-major float32 with several rows takes the gemm
+        if (rows === 1 || (rows <= 8 && format !== 'float32')) expect(Array.from(got), `linear rows=${rows} [${N}, ${K}]`).toEqual(Array.from(want));
+        else expect(maxRelErr(got, want, 1).err, `linear rows=${rows} [${N}, ${K}]`).toBeLessThan(1e-4);
+        const x2 = T.randn([rows, N]);
+        expect(maxRelErr(T.matmul(x2, Wp).dataSync(), T.matmul(x2, ref).dataSync(), 1).err, `matmul rows=${rows}`).toBeLessThan(1e-4);
+        x.dispose(); x2.dispose();
+      }
+      const ids = T.tensor([0, N - 1, Math.floor(N / 2)], { dtype: 'int32' });
+      expect(Array.from(T.indexSelect(Wp, 0, ids).dataSync())).toEqual(Array.from(T.indexSelect(ref, 0, ids).dataSync()));
+      expect(() => T.indexSelect(Wp, 0, T.tensor([N], { dtype: 'int32' }))).toThrow(T.IndexError);
+      expect(Array.from(T.transpose(Wp, 0, 1).dataSync())).toEqual(Array.from(T.transpose(ref, 0, 1).dataSync()));
+      // back to rows in another format
+      const back = repack(Wp, { format: 'float32' });
+      expect(storageLayout(back)).toBe('rows');
+      expect(Array.from(back.dataSync())).toEqual(Array.from(ref.dataSync()));
+      for (const t of [W, ref, Wp, ids, back]) t.dispose();
+    }
+  });
+
+  it('repack rejects unknown or contradicting layouts and panels of non-matrices', () => {
+    const v = T.randn([6]), m = T.randn([4, 4]);
+    expect(() => repack(v, { layout: 'panels' })).toThrow(/panels storage needs a 2-D tensor/);
+    expect(() => repack(m, { layout: 'diagonal' as never })).toThrow(/layout must be 'rows', 'transposed' or 'panels'/);
+    expect(() => repack(m, { layout: 'panels', transposed: true })).toThrow(/contradicts/);
+    expect(storageLayout(repack(m, { transposed: true }))).toBe('transposed');
+    v.dispose(); m.dispose();
   });
 
   it('fromHalfBits wraps checkpoint bits without widening', () => {

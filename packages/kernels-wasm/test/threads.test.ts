@@ -6,7 +6,7 @@ import * as T from '@gorch/tensor';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, wasmKernelModule, WeightFormat } from '../src/index';
+import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, wasmKernelModule, WeightFormat, WeightLayout } from '../src/index';
 import { SplitPolicy } from '../src/thread_policy';
 import { THREAD_MIN_MACS } from '../src/kernels/matmul';
 import { randn, rng } from './reference';
@@ -36,28 +36,39 @@ describe('kernel worker pool', () => {
     let checked = 0;
     for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16, WeightFormat.float16]) {
       for (const M of fmt === WeightFormat.float32 ? [1, 3, 17] : [1, 3, 8]) for (const N of [9, 17, 130, 1001]) for (const K of [1, 7, 129, 300]) {
-        for (const transposed of [0, 1]) for (const withBias of [false, true]) {
+        for (const layout of [0, 1, 2]) for (const withBias of [false, true]) {
+          if (layout === WeightLayout.panels && M > 8) continue; // pool.linear takes panels in the 1-row kernels only
           const x = randn(M * K, r), b = randn(N, r);
           const wf = randn(N * K, r);
-          const w = fmt === WeightFormat.float32 ? wf : new Uint16Array(N * K);
+          let w: Float32Array | Uint16Array = fmt === WeightFormat.float32 ? wf : new Uint16Array(N * K);
           if (w instanceof Uint16Array) {
             const p = ref.alloc(wf), q = ref.malloc(2 * N * K);
             (fmt === WeightFormat.bfloat16 ? ref.exports.gorch_narrow_bf16 : ref.exports.gorch_narrow_f16)(N * K, p, q);
             w.set(ref.u16().subarray(q >> 1, (q >> 1) + N * K));
             ref.free(p); ref.free(q);
           }
-          const run = (m: KernelModule, threaded: boolean, step: number): Float32Array => {
-            const px = m.alloc(x), pw = m.alloc(w), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
-            if (threaded) m.pool!.linear(M, N, K, px, pw, fmt, transposed, pb, out, step);
-            else m.exports.gorch_linear(M, N, K, px, pw, fmt, transposed, pb, out, 0);
+          const rowMajor = w;
+          if (layout === WeightLayout.panels) {
+            const p = ref.alloc(wf), q = ref.malloc(w.byteLength);
+            ref.exports.gorch_panel_pack(fmt, N, K, p, q);
+            w = w instanceof Uint16Array ? ref.u16().slice(q >> 1, (q >> 1) + N * K) : ref.readF32(q, N * K);
+            ref.free(p); ref.free(q);
+          }
+          const run = (m: KernelModule, threaded: boolean, step: number, weights = w, l = layout): Float32Array => {
+            const px = m.alloc(x), pw = m.alloc(weights), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
+            if (threaded) m.pool!.linear(M, N, K, px, pw, fmt, l, pb, out, step);
+            else m.exports.gorch_linear(M, N, K, px, pw, fmt, l, pb, out, 0);
             const y = m.readF32(out, M * N);
             for (const p of [px, pw, pb, out]) m.free(p);
             return y;
           };
           const want = run(ref, false, 0);
+          // panels hold the same values as [N, K] rows and sum them in the same order (row-major
+          // float32 with several rows takes the gemm instead)
+          if (layout === WeightLayout.panels && (M === 1 || fmt !== WeightFormat.float32)) expect(sameBits(want, run(ref, false, 0, rowMajor, WeightLayout.nk)), `panels vs rows fmt=${fmt} M=${M} N=${N} K=${K}`).toBe(0);
           for (const step of [8, 16, 8 * Math.ceil(N / 24)]) {
             const got = run(km, true, step);
-            expect(sameBits(got, want), `fmt=${fmt} M=${M} N=${N} K=${K} t=${transposed} bias=${withBias} step=${step}`).toBe(0);
+            expect(sameBits(got, want), `fmt=${fmt} M=${M} N=${N} K=${K} layout=${layout} bias=${withBias} step=${step}`).toBe(0);
             checked++;
           }
         }

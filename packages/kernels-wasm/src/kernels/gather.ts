@@ -7,7 +7,7 @@ export function registerGather(): void {
   registerWasmKernel(KernelName.IndexSelect, ({ inputs, attrs }, call) => {
     const [x, index] = inputs;
     const axis = Number(attrs?.axis ?? 0);
-    if (x.dtype !== 'float32' || index.dtype !== 'int32' || (storage(call, x).transposedOf !== null && x.shape.length !== 2) || index.shape.length !== 1 || x.shape.length === 0) return null;
+    if (x.dtype !== 'float32' || index.dtype !== 'int32' || (!storage(call, x).rowMajor && x.shape.length !== 2) || index.shape.length !== 1 || x.shape.length === 0) return null;
     if ((axis < 0 ? axis + x.shape.length : axis) !== 0) return null;
     const V = x.shape[0];
     const D = x.shape.slice(1).reduce((p, q) => p * q, 1);
@@ -19,7 +19,9 @@ export function registerGather(): void {
     const e = call.be.km.exports;
     // half-width tables (tied wte / lm_head in bf16) widen only the looked-up rows
     const fmt = WeightFormat[table.format as 'float32' | 'bfloat16' | 'float16'];
-    const bad = table.transposedOf !== null
+    const bad = table.panelsOf !== null
+      ? e.gorch_embedding_panels(n, idx.ptr, V, D, fmt, table.ptr, data.ptr)
+      : table.transposedOf !== null
       ? e.gorch_embedding_cols(n, idx.ptr, V, D, fmt, table.ptr, data.ptr)
       : table.format === 'float32'
         ? e.gorch_embedding(n, idx.ptr, V, D, table.ptr, data.ptr)

@@ -1,5 +1,5 @@
 import { broadcastShapes, KernelName, type TensorInfo } from '@gorch/tensor';
-import { WeightFormat } from '../wasm_exports';
+import { WeightFormat, WeightLayout } from '../wasm_exports';
 import { allFloat32, f32Ptr, output, registerWasmKernel, storage, type WasmCall } from './register';
 
 const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
@@ -11,62 +11,75 @@ const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
  */
 export const THREAD_MIN_MACS = { matvec: 1 << 19, gemm: 1 << 21 };
 
+/** Rows up to which half-width or panel weights stay in the matrix x vector kernels (HALF_MATVEC_ROWS in src/c/linear.c). */
+const HALF_MATVEC_ROWS = 8;
+
 const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /**
  * Columns per chunk of a threaded product. gemm chunks each repack x, so fewer and wider. Dot-form
- * matrix x vector chunks are contiguous weight rows and cheap, so more of them balance a worker that
+ * and panel matrix x vector chunks (`rowChunks`) are contiguous weight rows and cheap, so more of them balance a worker that
  * wakes late. Axpy-form ([K, N] weights, the decode layout) chunks each walk all K rows over a column
  * slice, so every extra chunk costs a pass over the rows: one chunk per thread was fastest on the
  * GPT-2 shapes (bench/threads.ts: 1.4-1.7× on 2 threads, against 1.1-1.4× with 512-column or N/4
  * chunks, whose 512 + 256 split of N = 768 also left one thread idle), and matrices of at most 512
  * columns stay on one thread.
  */
-export function chunkColumns(N: number, threads: number, gemm: boolean, transposed: boolean): number {
+export function chunkColumns(N: number, threads: number, gemm: boolean, rowChunks: boolean): number {
   if (gemm) return roundUp8(Math.ceil(N / (threads * 2)));
-  if (transposed) return roundUp8(Math.ceil(N / (threads * 4)));
+  if (rowChunks) return roundUp8(Math.ceil(N / (threads * 4)));
   return N <= 512 ? N : roundUp8(Math.ceil(N / threads));
 }
 
 /**
- * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): [N, K] when
- * `transposed` (nn.Linear) else [K, N]. Half-width weights are widened into a temporary only when the
- * C code takes the gemm path (rows > 8). Large products may be split by output columns between the
- * worker threads when the module has a pool and its policy finds that faster (bit-identical to one
- * thread; see thread_pool.ts and thread_policy.ts).
+ * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): logically
+ * [N, K] when `transposed` (nn.Linear) else [K, N]. The heap layout may differ from the logical one
+ * (repack): a transposed heap flips which form the C code sees; [N, K] panels are read in place by
+ * the 1-row kernel. Half-width weights (and panels) are widened into a row-major temporary only when
+ * the C code takes the gemm path (rows > 8). Large products may be split by output columns between
+ * the worker threads when the module has a pool and its policy finds that faster (bit-identical to
+ * one thread; see thread_pool.ts and thread_policy.ts).
  */
 function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
-  const wd = storage(call, w);
-  // storage holding the transpose flips which layout the C code sees
-  if (wd.transposedOf !== null) transposed = !transposed;
+  let wd = storage(call, w);
+  if (wd.panelsOf !== null && !transposed) {
+    // panels of a [K, N] right-hand matrix would be panels of the wrong axis: use plain values
+    const t = call.be.materialize(wd);
+    call.temps.push(t);
+    wd = t;
+  }
   const fmt = wd.format === 'bfloat16' || wd.format === 'float16' ? WeightFormat[wd.format] : WeightFormat.float32;
+  const layout = wd.panelsOf !== null ? WeightLayout.panels : transposed !== (wd.transposedOf !== null) ? WeightLayout.nk : WeightLayout.kn;
   const km = call.be.km;
+  const widenFirst = rows > HALF_MATVEC_ROWS && (fmt !== WeightFormat.float32 || layout === WeightLayout.panels);
   let scratch = 0;
-  if (fmt !== WeightFormat.float32 && rows > 8) {
+  if (widenFirst) {
     const t = call.be.allocate(N * K, 'float32');
     call.temps.push(t);
     scratch = t.ptr;
   }
   const pool = km.pool;
-  const gemm = rows > 1 && (fmt === WeightFormat.float32 || rows > 8);
+  const gemm = rows > 1 && (widenFirst || (fmt === WeightFormat.float32 && layout !== WeightLayout.panels));
   const macs = rows * N * K;
-  const step = pool === null ? N : chunkColumns(N, pool.size, gemm, transposed);
+  const step = pool === null ? N : chunkColumns(N, pool.size, gemm, layout !== WeightLayout.kn);
   if (pool !== null && step < N && macs >= (gemm ? THREAD_MIN_MACS.gemm : THREAD_MIN_MACS.matvec)) {
-    let W = wd.ptr, f = fmt;
-    if (scratch !== 0) {
-      km.exports.gorch_widen(fmt, N * K, wd.ptr, scratch);
+    let W = wd.ptr, f: number = fmt, l: number = layout;
+    if (widenFirst) {
+      if (layout === WeightLayout.panels) km.exports.gorch_panel_unpack(fmt, N, K, wd.ptr, scratch);
+      else km.exports.gorch_widen(fmt, N * K, wd.ptr, scratch);
       W = scratch;
       f = WeightFormat.float32;
+      if (layout === WeightLayout.panels) l = WeightLayout.nk;
     }
-    const kind = gemm ? 'gemm' : transposed ? 'dot' : 'axpy';
+    const kind = gemm ? 'gemm' : layout === WeightLayout.panels ? 'panels' : layout === WeightLayout.nk ? 'dot' : 'axpy';
     const pooled = pool.policy.usePool(kind, macs);
     const t0 = performance.now();
-    if (pooled) pool.linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, step);
-    else km.exports.gorch_linear(rows, N, K, px, W, f, transposed ? 1 : 0, pbias, out, 0);
+    if (pooled) pool.linear(rows, N, K, px, W, f, l, pbias, out, step);
+    else km.exports.gorch_linear(rows, N, K, px, W, f, l, pbias, out, 0);
     pool.policy.record(kind, macs, pooled, performance.now() - t0);
     return;
   }
-  km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, transposed ? 1 : 0, pbias, out, scratch);
+  km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, layout, pbias, out, scratch);
 }
 
 /** MatMul (torch.matmul semantics, batch dims broadcast) and Linear (x Wᵀ + b). */

@@ -44,11 +44,11 @@ export function storage(call: WasmCall, info: TensorInfo): WasmData {
   return call.be.data(info.dataId);
 }
 
-/** Pointer to float32 values of `info`, widening half-width storage into a temporary. */
+/** Pointer to row-major float32 values of `info`, widening / unpacking other storage into a temporary. */
 export function f32Ptr(call: WasmCall, info: TensorInfo): number {
   const d = storage(call, info);
   if (d.format === 'int32') throw new GorchError('E_KERNEL', 'f32Ptr: int32 storage');
-  if (d.format === 'float32' && d.transposedOf === null) return d.ptr;
+  if (d.format === 'float32' && d.rowMajor) return d.ptr;
   const t = call.be.materialize(d);
   call.temps.push(t);
   return t.ptr;
@@ -69,5 +69,5 @@ export function allFloat32(inputs: TensorInfo[]): boolean {
 /** True when `info` is stored plainly (contiguous, 4-byte elements), so its heap bytes can be copied as they are. */
 export function plain(call: WasmCall, info: TensorInfo): boolean {
   const d = storage(call, info);
-  return (d.format === 'float32' || d.format === 'int32') && d.transposedOf === null;
+  return (d.format === 'float32' || d.format === 'int32') && d.rowMajor;
 }
