@@ -3,7 +3,7 @@
 // round, medians; the ratio is the speed-up the pool gives. This is where THREAD_MIN_MACS
 // (src/kernels/matmul.ts) comes from. Also checks that both paths give bit-identical outputs.
 //   npx tsx packages/kernels-wasm/bench/threads.ts [--rounds 15] [--threads 2]
-import { KernelModule, WeightFormat } from '../src/index';
+import { KernelModule, WeightFormat, WeightLayout } from '../src/index';
 import { chunkColumns, THREAD_MIN_MACS } from '../src/kernels/matmul';
 
 const args = process.argv.slice(2);
@@ -60,23 +60,28 @@ for (const c of args.includes('--set-only') ? [] : cases) {
   console.log(`${c.label.padEnd(26)} macs ${String(macs).padStart(10)}  1 thread ${m1.toFixed(3)} ms (${rate(m1)})  pool ${m2.toFixed(3)} ms (${rate(m2)})  speed-up ${(m1 / m2).toFixed(2)}×${same ? '' : '  OUTPUTS DIFFER'}`);
   for (const p of [x, w, o1, o2]) km.free(p);
 }
-// The decode-relevant case: all 49 GPT-2-small Linear weights ([N, K] layout, 474 MB in float32),
-// one token's worth of matrix x vector products, streamed from DRAM rather than from cache.
+// The decode-relevant case: all 49 GPT-2-small Linear weights ([N, K] rows, or the same in 8-row
+// panels; 474 MB in float32), one token's worth of matrix x vector products, streamed from DRAM
+// rather than from cache.
 {
   const shapes: [number, number][] = [];
   for (let l = 0; l < 12; l++) shapes.push([2304, 768], [768, 768], [3072, 768], [768, 3072]);
   shapes.push([50257, 768]);
   const ws = shapes.map(([N, K]) => { const p = km.malloc(4 * N * K); fill(p, N * K, N + K); return p; });
-  const hs = shapes.map(([N, K], i) => { const p = km.malloc(2 * N * K); e.gorch_narrow_bf16(N * K, ws[i], p); return p; });
+  const weights = (fmt: number, layout: number): number[] => shapes.map(([N, K], i) => {
+    if (layout === WeightLayout.panels) { const p = km.malloc((fmt === WeightFormat.float32 ? 4 : 2) * N * K); e.gorch_panel_pack(fmt, N, K, ws[i], p); return p; }
+    if (fmt === WeightFormat.float32) return ws[i];
+    const p = km.malloc(2 * N * K); e.gorch_narrow_bf16(N * K, ws[i], p); return p;
+  });
   const x = km.malloc(4 * 3072), y = km.malloc(4 * 50257);
   fill(x, 3072, 3);
-  for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16]) {
+  for (const layout of [WeightLayout.nk, WeightLayout.panels]) for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16]) {
+    const W = weights(fmt, layout);
     const bytes = shapes.reduce((s, [N, K]) => s + N * K * (fmt === WeightFormat.float32 ? 4 : 2), 0);
     const pass = (threaded: boolean): void => shapes.forEach(([N, K], i) => {
       const step = chunkColumns(N, pool.size, false, true);
-      const W = fmt === WeightFormat.float32 ? ws[i] : hs[i];
-      if (threaded && N * K >= THREAD_MIN_MACS.matvec && step < N) pool.linear(1, N, K, x, W, fmt, 1, 0, y, step);
-      else e.gorch_linear(1, N, K, x, W, fmt, 1, 0, y, 0);
+      if (threaded && N * K >= THREAD_MIN_MACS.matvec && step < N) pool.linear(1, N, K, x, W[i], fmt, layout, 0, y, step);
+      else e.gorch_linear(1, N, K, x, W[i], fmt, layout, 0, y, 0);
     });
     pass(false); pass(true);
     const t1: number[] = [], t2: number[] = [];
@@ -85,7 +90,9 @@ for (const c of args.includes('--set-only') ? [] : cases) {
       t = performance.now(); pass(true); t2.push(performance.now() - t);
     }
     const [m1, m2] = [med(t1), med(t2)];
-    console.log(`GPT-2 Linear set ${fmt === 0 ? 'f32 ' : 'bf16'} ${(bytes / 1e6).toFixed(0)} MB  1 thread ${m1.toFixed(1)} ms (${(bytes / m1 / 1e6).toFixed(1)} GB/s)  pool ${m2.toFixed(1)} ms (${(bytes / m2 / 1e6).toFixed(1)} GB/s)  speed-up ${(m1 / m2).toFixed(2)}×`);
+    const name = `${layout === WeightLayout.panels ? 'panels' : 'rows  '} ${fmt === 0 ? 'f32 ' : 'bf16'}`;
+    console.log(`GPT-2 Linear set ${name} ${(bytes / 1e6).toFixed(0)} MB  1 thread ${m1.toFixed(1)} ms (${(bytes / m1 / 1e6).toFixed(1)} GB/s)  pool ${m2.toFixed(1)} ms (${(bytes / m2 / 1e6).toFixed(1)} GB/s)  speed-up ${(m1 / m2).toFixed(2)}×`);
+    for (const p of W) if (!ws.includes(p)) km.free(p);
   }
 }
 pool.dispose();
