@@ -93,9 +93,31 @@ export async function compileKernelModule(opts: WasmLoadOptions = {}, build?: Wa
     bytes = await readBytes(where);
     source = String(where);
   }
+  const notWasm = describeIfNotWasm(bytes);
+  if (notWasm !== null) {
+    const hint = source.startsWith('wasmBytes')
+      ? 'pass the bytes of the .wasm file itself'
+      : "that URL does not serve the file (a dev server's HTML fallback?): with Vite's dev server add optimizeDeps: { exclude: ['@gorch/kernels-wasm'] }, or pass wasmPaths / wasmBytes (README, Browsers)";
+    throw new WasmKernelError('E_WASM_LOAD', `${file} from ${source} is not a WebAssembly module (${notWasm}); ${hint}`);
+  }
   try {
     return { module: await WebAssembly.compile(bytes), simd, source };
   } catch (e) {
     throw new WasmKernelError('E_WASM_LOAD', `compiling ${file} from ${source} failed: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Null when `bytes` start with `\0asm`, the magic of every binary module (WebAssembly core spec,
+ * binary format, "Modules"); otherwise what they start with. Regression (browser smoke test,
+ * 2026-11-30): Vite's dev server pre-bundles dependencies into node_modules/.vite/deps, so
+ * `new URL('../wasm/…', import.meta.url)` points where no file is and the server answers 200 with
+ * index.html; compile() then only said "expected magic word 00 61 73 6d, found 3c 21 64 6f".
+ */
+function describeIfNotWasm(bytes: BufferSource): string | null {
+  const u8 = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 32)) : new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 32));
+  if (u8.length >= 4 && u8[0] === 0x00 && u8[1] === 0x61 && u8[2] === 0x73 && u8[3] === 0x6d) return null;
+  if (u8.length === 0) return 'it is empty';
+  const text = Array.from(u8, (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.')).join('');
+  return `${bytes.byteLength} bytes starting with ${JSON.stringify(text)}`;
 }

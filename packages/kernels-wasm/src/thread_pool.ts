@@ -49,7 +49,10 @@ async function spawn(data: Record<string, unknown>): Promise<{ handle: WorkerHan
   } else {
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     const bw = new Worker(url);
-    ready = new Promise((res, rej) => { bw.onmessage = () => res(); bw.onerror = (e) => rej(new Error(e.message)); });
+    // A worker blocked by a Content-Security-Policy gets a plain Event without a message (Chromium,
+    // browser smoke test), which left threadsReason ending in "failed: ".
+    const why = 'the Web Worker from a Blob URL did not start (e.g. blocked by a Content-Security-Policy without worker-src blob:)';
+    ready = new Promise((res, rej) => { bw.onmessage = () => res(); bw.onerror = (e) => rej(new Error(e.message || why)); });
     w = bw;
   }
   w.postMessage(data);
