@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { openSafetensors } from '@gorch/io-safetensors';
 import { CheckpointError } from './errors';
 import type { HostTensor } from './host_tensor';
+import type { CheckpointDtype } from './load_options';
 import { openTorchZip, type TorchZip } from './torch_zip';
 
 /** Weight files looked for in a checkpoint folder, in this order (what `from_pretrained` prefers). */
@@ -46,9 +47,20 @@ export interface CheckpointSource {
   shape(key: string): number[] | undefined;
   /** Reads one tensor (F16/BF16/F64 decoded to float32, integer dtypes to int32). */
   read(key: string): Promise<HostTensor>;
+  /**
+   * The tensor's dtype in the file ({@link CheckpointDtype}, e.g. `'bfloat16'`), without reading it;
+   * undefined if absent. Optional: a source without it is taken as float32.
+   */
+  dtype?(key: string): CheckpointDtype | undefined;
   /** Releases file handles. */
   close(): Promise<void>;
 }
+
+/** Safetensors dtype names in PyTorch's spelling (huggingface/safetensors `Dtype`, torch dtypes). */
+const SAFETENSORS_DTYPES: Record<string, CheckpointDtype> = {
+  F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16',
+  I64: 'int64', I32: 'int32', I16: 'int16', I8: 'int8', U8: 'uint8', BOOL: 'bool',
+};
 
 async function openSafetensorsSource(file: string): Promise<CheckpointSource> {
   const reader = await openSafetensors(file);
@@ -56,6 +68,11 @@ async function openSafetensorsSource(file: string): Promise<CheckpointSource> {
     file,
     keys: () => reader.keys(),
     shape: (key) => (reader.has(key) ? [...reader.header[key].shape] : undefined),
+    dtype: (key) => {
+      if (!reader.has(key)) return undefined;
+      const d = reader.header[key].dtype;
+      return SAFETENSORS_DTYPES[d] ?? d.toLowerCase();
+    },
     read: async (key) => {
       const t = await reader.get(key, { toFloat32: true });
       return toHost(key, [...t.shape], t.data as ArrayLike<number | bigint>, file);
@@ -74,6 +91,7 @@ function openBinSource(file: string, shards: string[]): CheckpointSource {
     file,
     keys: () => [...owner.keys()],
     shape: (key) => owner.get(key)?.shape(key),
+    dtype: (key) => owner.get(key)?.dtype(key),
     read: async (key) => {
       const zip = owner.get(key);
       if (!zip) throw new CheckpointError(`${file}: no tensor "${key}"`);

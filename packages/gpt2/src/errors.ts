@@ -72,3 +72,14 @@ export class GenerateError extends GorchError {
     super('E_ARG', message);
   }
 }
+
+/**
+ * Invalid options of `loadGPT2` / `loadGPT2Verbose`: not an object, a field of the wrong type, or an
+ * `onWeight` hook that returned something other than a live float32 tensor of the parameter's
+ * shape. Code `E_ARG`; the message names the option or the parameter.
+ */
+export class LoadOptionError extends GorchError {
+  constructor(message: string) {
+    super('E_ARG', message);
+  }
+}

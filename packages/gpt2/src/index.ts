@@ -1,10 +1,12 @@
 // Public API of @gorch/gpt2.
-export { CheckpointError, ConfigError, GenerateError, PickleError, TensorLayoutError } from './errors';
+export { CheckpointError, ConfigError, GenerateError, LoadOptionError, PickleError, TensorLayoutError } from './errors';
 export { configFromJSON, gpt2Small, parameterCount, tinyStories1M, validateConfig } from './config';
 export type { AttentionKind, GPT2Config } from './config';
 export { GPT2LMHeadModel, toGPTConfig } from './model';
 export { configFromPretrained, loadGPT2, loadGPT2Verbose, summaryLine } from './load';
 export type { GPT2Weights, LoadSummary } from './load';
+export { weightRole } from './load_options';
+export type { CheckpointDtype, LoadGPT2Options, WeightInfo, WeightRole } from './load_options';
 export { checkpointFromStateDict } from './state_dict_source';
 export type { StateDict } from './state_dict_source';
 export { loadGPT2Tokenizer } from './tokenizer_files';

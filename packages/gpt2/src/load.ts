@@ -1,12 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { tensor, type Tensor } from '@gorch/tensor';
+import { Tensor, tensor } from '@gorch/tensor';
 import { findWeights, openCheckpoint, type CheckpointSource } from './checkpoint';
 import { configFromJSON, parameterCount, type GPT2Config } from './config';
-import { ConfigError } from './errors';
+import { CheckpointError, ConfigError } from './errors';
 import type { HostTensor } from './host_tensor';
-import { checkSources, floatTensor, planLayout } from './layout';
+import { checkSources, floatTensor, planLayout, type ParamPlan } from './layout';
+import { checkHookResult, checkLoadOptions, weightRole, type CheckpointDtype, type LoadGPT2Options, type WeightInfo } from './load_options';
 import { GPT2LMHeadModel } from './model';
+import { buildUnloaded, isUnloaded } from './unloaded';
 
 /**
  * Reads `config.json` of a Hugging Face checkpoint folder (or of the folder of a weights file).
@@ -39,6 +41,10 @@ export interface LoadSummary {
   /** Checkpoint keys that are neither parameters nor known buffers (never keys of layers past
    * `n_layer`: those fail the load). */
   unusedKeys: string[];
+  /** Parameter elements per checkpoint dtype ({@link WeightInfo.sourceDtype}), e.g. `{ bfloat16: 111808 }`. */
+  sourceDtypes?: Record<CheckpointDtype, number>;
+  /** {@link LoadGPT2Options.storage}, resolved once loading ended. */
+  storage?: string;
 }
 
 /** Where {@link loadGPT2} takes weights from: a checkpoint folder or file, or an opened / in-memory source. */
@@ -57,28 +63,52 @@ async function open(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ s
   return { src: await openCheckpoint(file), config };
 }
 
-async function load(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
+function planDtype(plan: ParamPlan, src: CheckpointSource): CheckpointDtype {
+  const all = plan.sources.map((s) => src.dtype?.(s.key) ?? 'float32');
+  return all.every((d) => d === all[0]) ? all[0] : 'float32';
+}
+
+async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: LoadGPT2Options): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
   const { src, config } = await open(from, cfg);
   const file = src.file;
+  let model: GPT2LMHeadModel | undefined;
   try {
     const layout = planLayout(config, src.keys());
     // every key and shape is checked from the header / pickle before any tensor data is read
     checkSources(layout, (k) => src.shape(k), basename(file));
-    const model = new GPT2LMHeadModel(config, { init: 'none' });
-    // one parameter at a time: peak memory is the model plus one tensor, not two copies of the file
+    // parameters without storage: peak memory is the model as onWeight stores it plus one float32
+    // tensor, never a float32 model of placeholders
+    model = buildUnloaded(() => new GPT2LMHeadModel(config, { init: 'none' }));
+    const sourceDtypes: Record<CheckpointDtype, number> = {};
     for (const plan of layout.plans) {
       const parts: HostTensor[] = [];
       for (const s of plan.sources) parts.push(floatTensor(await src.read(s.key), s.key, basename(file)));
       const host = plan.build(parts);
-      const t: Tensor = tensor(host.data, { shape: host.shape });
+      const sourceDtype = planDtype(plan, src);
+      sourceDtypes[sourceDtype] = (sourceDtypes[sourceDtype] ?? 0) + host.data.length;
+      const made: Tensor = tensor(host.data, { shape: host.shape });
+      let out: unknown = made;
       try {
-        model.loadStateDict({ [plan.name]: t }, { strict: false });
+        if (options.onWeight) {
+          const info: WeightInfo = { sourceDtype, sourceKeys: plan.sources.map((s) => s.key), role: weightRole(plan.name, config) };
+          out = options.onWeight(plan.name, made, info);
+        }
+        model.loadStateDict({ [plan.name]: checkHookResult(out, plan.name, plan.shape) }, { strict: false });
       } finally {
-        t.dispose();
+        // the hook's result is ours even when it is refused
+        made.dispose();
+        if (out instanceof Tensor) out.dispose();
       }
     }
+    const unloaded = [...model.namedParameters()].filter(([, p]) => isUnloaded(p)).map(([n]) => n);
+    if (unloaded.length > 0) throw new CheckpointError(`${basename(file)}: no checkpoint tensor was mapped to ${unloaded.join(', ')}`);
     model.eval();
-    return { model, summary: { file, parameters: parameterCount(config), unusedKeys: layout.unused } };
+    const storage = typeof options.storage === 'function' ? options.storage() : options.storage;
+    return { model, summary: { file, parameters: parameterCount(config), unusedKeys: layout.unused, sourceDtypes, storage } };
+  } catch (e) {
+    // a half-loaded model is unreachable for the caller: free what it holds
+    if (model !== undefined) for (const p of model.parameters()) p.dispose();
+    throw e;
   } finally {
     await src.close();
   }
@@ -94,36 +124,56 @@ async function load(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ m
  * `checkpointFromStateDict` (the weights of an ONNX export); `cfg` is then required, and the source
  * is closed when loading ends. Either way the same checks run before any parameter is set.
  *
+ * Parameters are read one at a time; F16 / BF16 / F64 tensors are widened (or narrowed) to float32
+ * and stored as float32 row-major, unless `options.onWeight` stores each one otherwise as it arrives
+ * (told the checkpoint's dtype, so `torch_dtype="auto"`-style loading keeps a BF16 checkpoint in
+ * BF16; see {@link LoadGPT2Options}).
+ *
  * @param cfg architecture; default read from `config.json` ({@link configFromPretrained})
+ * @param options see {@link LoadGPT2Options}
  * @throws ConfigError (also: a CheckpointSource without `cfg`), CheckpointError, PickleError,
  *   TensorLayoutError (a missing or mis-shaped tensor: the message names the key, the expected and
  *   the found shape; or `E_UNEXPECTED_TENSOR` listing the weights of layers past the config's
- *   `n_layer`: a config with fewer layers than the checkpoint is refused, not truncated), SafetensorsError
+ *   `n_layer`: a config with fewer layers than the checkpoint is refused, not truncated),
+ *   SafetensorsError, LoadOptionError (bad `options`, or an `onWeight` result that is not a live
+ *   float32 tensor of the parameter's shape), and whatever `onWeight` throws
  */
-export async function loadGPT2(path: string, cfg?: GPT2Config): Promise<GPT2LMHeadModel>;
-export async function loadGPT2(source: CheckpointSource, cfg: GPT2Config): Promise<GPT2LMHeadModel>;
-export async function loadGPT2(from: GPT2Weights, cfg?: GPT2Config): Promise<GPT2LMHeadModel> {
-  return (await load(from, cfg)).model;
+export async function loadGPT2(path: string, cfg?: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
+export async function loadGPT2(source: CheckpointSource, cfg: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
+export async function loadGPT2(from: GPT2Weights, cfg?: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
+  const o = checkLoadOptions(options, 'loadGPT2');
+  return (await load(from, cfg, o)).model;
 }
 
 /**
  * {@link loadGPT2} (from a path, or from a {@link CheckpointSource} with a config) that also prints
- * one summary line, e.g. `gpt2: 12 layers, n_embd 768, 12 heads, 124,439,808 parameters (model.safetensors)`.
+ * one summary line, e.g. `gpt2: 12 layers, n_embd 768, 12 heads, 124,439,808 parameters (model.safetensors)`
+ * (see {@link summaryLine}).
  *
  * @param log where the line goes (default `console.log`)
+ * @param options see {@link LoadGPT2Options}
  */
-export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log?: (line: string) => void): Promise<GPT2LMHeadModel>;
-export async function loadGPT2Verbose(source: CheckpointSource, cfg: GPT2Config, log?: (line: string) => void): Promise<GPT2LMHeadModel>;
-export async function loadGPT2Verbose(from: GPT2Weights, cfg?: GPT2Config, log: (line: string) => void = console.log): Promise<GPT2LMHeadModel> {
-  const { model, summary } = await load(from, cfg);
+export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log?: (line: string) => void, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
+export async function loadGPT2Verbose(source: CheckpointSource, cfg: GPT2Config, log?: (line: string) => void, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
+export async function loadGPT2Verbose(from: GPT2Weights, cfg?: GPT2Config, log: (line: string) => void = console.log, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
+  const o = checkLoadOptions(options, 'loadGPT2Verbose');
+  const { model, summary } = await load(from, cfg, o);
   log(summaryLine(model.hfConfig, summary));
   return model;
 }
 
-/** The one-line description {@link loadGPT2Verbose} prints. */
+/**
+ * The one-line description {@link loadGPT2Verbose} prints:
+ * `<model_type>: <n> layers, n_embd <C>, <H> heads, <count> parameters (<file>[, <dtypes>][; <storage>][; <k> unused keys])`,
+ * where `<dtypes>` lists the checkpoint's parameter dtypes, most elements first, only when they are
+ * not all float32 (`model.safetensors, bfloat16`).
+ */
 export function summaryLine(cfg: GPT2Config, s: LoadSummary): string {
   const local = cfg.attentionLayers.filter((k) => k === 'local').length;
   const attn = local > 0 ? `, ${local} local (window ${cfg.windowSize})` : '';
+  const dtypes = Object.entries(s.sourceDtypes ?? {}).sort((a, b) => b[1] - a[1]).map(([d]) => d);
+  const dt = dtypes.length > 0 && !(dtypes.length === 1 && dtypes[0] === 'float32') ? `, ${dtypes.join(' + ')}` : '';
+  const storage = s.storage ? `; ${s.storage}` : '';
   const unused = s.unusedKeys.length > 0 ? `; ${s.unusedKeys.length} unused keys` : '';
-  return `${cfg.modelType}: ${cfg.nLayer} layers${attn}, n_embd ${cfg.nEmbd}, ${cfg.nHead} heads, ${s.parameters.toLocaleString('en-US')} parameters (${basename(s.file)}${unused})`;
+  return `${cfg.modelType}: ${cfg.nLayer} layers${attn}, n_embd ${cfg.nEmbd}, ${cfg.nHead} heads, ${s.parameters.toLocaleString('en-US')} parameters (${basename(s.file)}${dt}${storage}${unused})`;
 }

@@ -41,6 +41,7 @@ export function checkpointFromStateDict(tensors: StateDict, name: string): Check
     file: name,
     keys: () => [...map.keys()],
     shape: (key) => { const t = map.get(key); return t ? [...t.shape] : undefined; },
+    dtype: (key) => { const t = map.get(key); return t === undefined ? undefined : t.data instanceof Float32Array ? 'float32' : 'int32'; },
     read: async (key) => {
       const t = map.get(key);
       if (!t) throw new CheckpointError(`${name}: no tensor "${key}"`);

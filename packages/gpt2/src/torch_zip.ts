@@ -155,6 +155,8 @@ export interface TorchZip {
   keys(): string[];
   /** Shape of a tensor (known without decoding it), or undefined. */
   shape(key: string): number[] | undefined;
+  /** The dtype of a tensor's storage (`'float32'` for FloatStorage, `'bfloat16'`, `'float16'`, `'int64'`...), or undefined. */
+  dtype(key: string): string | undefined;
   /**
    * Decodes one tensor (float dtypes -> float32, integer / bool -> int32).
    * @throws CheckpointError when it reads past its storage, or has more elements than its storage
@@ -263,6 +265,7 @@ export function openTorchZip(bytes: Uint8Array, source: string): TorchZip {
   return {
     keys: () => [...refs.keys()],
     shape: (key) => (refs.has(key) ? [...refs.get(key)!.size] : undefined),
+    dtype: (key) => refs.get(key)?.storage.type.dtype,
     read: (key) => {
       const ref = refs.get(key);
       if (!ref) throw new CheckpointError(`${source}: no tensor "${key}"`);
