@@ -9,3 +9,4 @@ export { formatSummary, summarize, type FileSummary, type TensorRow } from './co
 export { checkOutFolder, readSequences } from './commands/finetune';
 export { loadModel, loadModelAndTokenizer, loadTokenizer, MODEL_FILE_KINDS, resolveModel, type ModelSource, type ResolveOptions } from './model_source';
 export { loadONNXGPT2, onnxModelConfig } from './onnx_model';
+export { DTYPES, weightStorage, type DtypeName } from './weight_storage';

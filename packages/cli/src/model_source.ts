@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CheckpointError, defaultModelDir, downloadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, type GPT2LMHeadModel } from '@gorch/gpt2';
+import { CheckpointError, defaultModelDir, downloadGPT2, loadGPT2Tokenizer, loadGPT2Verbose, type GPT2LMHeadModel, type LoadGPT2Options } from '@gorch/gpt2';
 import type { BPETokenizer } from '@gorch/tokenizer';
 import { CliError } from './errors';
 import type { CliIO } from './io';
@@ -85,17 +85,18 @@ export async function resolveModel(spec: string | undefined, io: CliIO, options:
  * Loads the model of a {@link ModelSource} (gpt2's `loadGPT2Verbose`, or {@link loadONNXGPT2} for an
  * `.onnx` file), in eval mode.
  * @param log receives the one-line model summary (and ONNX notes)
+ * @param options gpt2 load options, e.g. {@link weightStorage}'s (default: float32 row-major weights)
  */
-export function loadModel(source: ModelSource, log: (line: string) => void = () => {}): Promise<GPT2LMHeadModel> {
-  return source.format === 'onnx' ? loadONNXGPT2(source.path, undefined, log) : loadGPT2Verbose(source.path, undefined, log);
+export function loadModel(source: ModelSource, log: (line: string) => void = () => {}, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
+  return source.format === 'onnx' ? loadONNXGPT2(source.path, undefined, log, options) : loadGPT2Verbose(source.path, undefined, log, options);
 }
 
 /**
  * {@link loadModel} and {@link loadTokenizer} side by side; when both fail, the model's error is the
  * one thrown (a bad weights file explains a missing tokenizer beside it, not the other way round).
  */
-export async function loadModelAndTokenizer(source: ModelSource, log?: (line: string) => void): Promise<[GPT2LMHeadModel, BPETokenizer]> {
-  const [model, tok] = await Promise.allSettled([loadModel(source, log), loadTokenizer(source)]);
+export async function loadModelAndTokenizer(source: ModelSource, log?: (line: string) => void, options?: LoadGPT2Options): Promise<[GPT2LMHeadModel, BPETokenizer]> {
+  const [model, tok] = await Promise.allSettled([loadModel(source, log, options), loadTokenizer(source)]);
   if (model.status === 'rejected') throw model.reason;
   if (tok.status === 'rejected') throw tok.reason;
   return [model.value, tok.value];

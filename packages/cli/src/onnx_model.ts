@@ -1,7 +1,7 @@
 // GPT-2 from an ONNX export: its initializers (io-onnx) become a HF state dict that gpt2 loads.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { checkpointFromStateDict, configFromJSON, ConfigError, loadGPT2Verbose, type GPT2Config, type GPT2LMHeadModel } from '@gorch/gpt2';
+import { checkpointFromStateDict, configFromJSON, ConfigError, loadGPT2Verbose, type GPT2Config, type GPT2LMHeadModel, type LoadGPT2Options } from '@gorch/gpt2';
 import { loadONNX, onnxToStateDict } from '@gorch/io-onnx';
 
 // config.json fields that onnxruntime-genai's exporter may keep only in its `model` section
@@ -45,10 +45,11 @@ export function onnxModelConfig(onnxFile: string): GPT2Config {
  *
  * @param cfg architecture; default {@link onnxModelConfig}
  * @param log receives gpt2's summary line, and a line counting the filled tensors when there are any
+ * @param options gpt2 load options (e.g. `onWeight` to store the weights half-width)
  * @throws ConfigError (also for a GPT-Neo config: only GPT-2 exports are mapped), ONNXError naming
  *   the file and a missing or mis-shaped initializer, gpt2's TensorLayoutError
  */
-export async function loadONNXGPT2(onnxFile: string, cfg: GPT2Config = onnxModelConfig(onnxFile), log: (line: string) => void = () => {}): Promise<GPT2LMHeadModel> {
+export async function loadONNXGPT2(onnxFile: string, cfg: GPT2Config = onnxModelConfig(onnxFile), log: (line: string) => void = () => {}, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
   if (cfg.modelType !== 'gpt2') throw new ConfigError(`${onnxFile}: only GPT-2 ONNX exports can be loaded, the config says ${cfg.modelType}`);
   const name = basename(onnxFile);
   const { tensors, filled } = onnxToStateDict(
@@ -57,5 +58,5 @@ export async function loadONNXGPT2(onnxFile: string, cfg: GPT2Config = onnxModel
     name,
   );
   if (filled.length > 0) log(`${name}: ${filled.length} tensors the exporter folded away set to ones (LayerNorm weights) / zeros (biases)`);
-  return loadGPT2Verbose(checkpointFromStateDict(tensors, name), cfg, log);
+  return loadGPT2Verbose(checkpointFromStateDict(tensors, name), cfg, log, options);
 }

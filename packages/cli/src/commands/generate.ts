@@ -1,9 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_PROMPT, streamText, validateGenerateConfig, type GenerateConfig } from '@gorch/gpt2';
+import { getBackendName } from '@gorch/tensor';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { loadModelAndTokenizer, resolveModel } from '../model_source';
 import { intArg, numberArg } from '../parse';
+import { DTYPES, weightStorage } from '../weight_storage';
 
 /**
  * New tokens when `--max-new-tokens` is not given. The embedded model was trained on single
@@ -25,12 +27,15 @@ interface GenerateOptions {
   topP: number;
   seed?: number;
   kvCache: boolean;
+  dtype: string;
 }
 
 async function run(o: GenerateOptions, io: CliIO): Promise<void> {
   if (o.prompt === '') throw new CliError('--prompt: the prompt is empty');
+  // checked before anything is downloaded or read
+  const storage = weightStorage(o.dtype, getBackendName());
   const source = await resolveModel(o.model, io, { revision: o.revision, tokenizer: o.tokenizer });
-  const [model, tokenizer] = await loadModelAndTokenizer(source, (line) => io.stderr.write(`${line}\n`));
+  const [model, tokenizer] = await loadModelAndTokenizer(source, (line) => io.stderr.write(`${line}\n`), storage);
   const cfg: GenerateConfig = {
     maxNewTokens: o.maxNewTokens ?? (source.embedded ? EMBEDDED_MAX_NEW_TOKENS : DEFAULT_MAX_NEW_TOKENS),
     temperature: o.temperature,
@@ -50,6 +55,7 @@ async function run(o: GenerateOptions, io: CliIO): Promise<void> {
  * `gorch generate`: prints the prompt, then streams the continuation as it is generated. Greedy by
  * default (Hugging Face `generate` without `do_sample`); `--temperature > 0` samples, with top-k 50
  * (HF's sampling default) and top-p off unless given. Stops early at the model's `eos_token_id`.
+ * `--dtype` (default `auto`) chooses how the weight matrices are stored (see `weightStorage`).
  */
 export function generateCommand(io: CliIO): Command {
   return new Command('generate')
@@ -64,5 +70,10 @@ export function generateCommand(io: CliIO): Command {
     .option('--top-p <p>', 'nucleus sampling threshold; 1 = off', numberArg(0, 1), 1)
     .option('--seed <n>', 'seed for reproducible sampling', intArg(0))
     .option('--no-kv-cache', 'recompute the whole context for every token')
+    .addOption(
+      new Option('--dtype <dtype>', "storage of the weight matrices (HF torch_dtype): auto keeps the checkpoint's dtype (wasm backend; js: float32); bfloat16 / float16 need --backend wasm")
+        .choices(DTYPES)
+        .default('auto'),
+    )
     .action((o: GenerateOptions) => run(o, io));
 }
