@@ -13,7 +13,7 @@ export type DtypeName = (typeof DTYPES)[number];
 
 type Format = 'float32' | 'bfloat16' | 'float16';
 
-/** Roles of the weights that decoding multiplies by one row per token: repacked to panels. */
+/** Roles of the weights that decoding multiplies by one row per token: half-width ones go to panels. */
 const MATRIX_ROLES: ReadonlySet<WeightInfo['role']> = new Set(['linear', 'tied-embedding']);
 
 function formatFor(dtype: DtypeName, source: string): Format {
@@ -24,14 +24,17 @@ function formatFor(dtype: DtypeName, source: string): Format {
 /**
  * gpt2 load options that store the weights as `--dtype` asks, on the active `backend`:
  *
- * - `wasm`: every nn.Linear weight and the tied `wte` (the LM head) is repacked by kernels-wasm's
- *   `repack` into `layout: 'panels'` (8-row panels the 1-row decode product streams; a 1-row result
- *   has the same bits as on row-major storage) in the chosen format; an untied `wte` keeps rows in
- *   that format (it is only gathered). Biases, LayerNorm parameters and `wpe` stay float32 rows.
- *   Each weight is repacked as it is read, so a BF16 checkpoint never exists as float32 in full.
- * - `js`: float32 row-major only: `auto` and `float32` load as before.
+ * - `wasm`, half format: every nn.Linear weight and the tied `wte` (the LM head) is repacked by
+ *   kernels-wasm's `repack` into that format with `layout: 'panels'` (8-row panels the 1-row decode
+ *   product streams as one forward read); an untied `wte` is only gathered and keeps rows. Each
+ *   weight is narrowed as it is read, so a BF16 checkpoint never exists as float32 in full.
+ * - float32 (either backend): row-major, as loaded without options. On wasm, float32 panels were
+ *   measured no faster to decode than rows and 0.6x as fast to prefill 128 tokens (bench/gpt2_dtype.ts),
+ *   so they are not used.
+ * - Biases, LayerNorm parameters and `wpe` stay float32 rows. `js` stores float32 only.
  *
- * `storage` describes the result for the load summary line (`weights bfloat16 panels`).
+ * `storage` describes the result for the load summary line (`weights bfloat16 panels`,
+ * `weights float32 rows`).
  * @throws CliError for a dtype not in {@link DTYPES}, or a half dtype on a backend other than `wasm`
  */
 export function weightStorage(dtype: string, backend: string): LoadGPT2Options {
@@ -43,14 +46,19 @@ export function weightStorage(dtype: string, backend: string): LoadGPT2Options {
     }
     return { storage: 'weights float32 rows' };
   }
-  const formats = new Set<Format>();
+  const used = new Set<string>();
   return {
     onWeight: (_name: string, t: Tensor, info: WeightInfo): Tensor => {
-      if (!MATRIX_ROLES.has(info.role) && info.role !== 'token-embedding') return t;
+      const matrix = MATRIX_ROLES.has(info.role);
+      if (!matrix && info.role !== 'token-embedding') return t;
       const format = formatFor(d, info.sourceDtype);
-      formats.add(format);
-      return repack(t, { format, layout: info.role === 'token-embedding' ? 'rows' : 'panels' });
+      if (format === 'float32') {
+        used.add('float32 rows');
+        return t;
+      }
+      used.add(`${format} ${matrix ? 'panels' : 'rows'}`);
+      return repack(t, { format, layout: matrix ? 'panels' : 'rows' });
     },
-    storage: () => `weights ${[...formats].join(' + ') || 'float32'} panels`,
+    storage: () => `weights ${[...used].join(' + ') || 'float32 rows'}`,
   };
 }

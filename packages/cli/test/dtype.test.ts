@@ -89,16 +89,26 @@ describe.each(['bfloat16', 'float16'] as const)('weightStorage("auto", "wasm") o
   });
 });
 
-describe('weightStorage', () => {
-  it('float32 / bfloat16 convert every matrix whatever the checkpoint; js keeps float32 rows and refuses half dtypes', async () => {
+describe.skipIf(!hasTokenizer)('weightStorage', () => {
+  it('float32 / float16 / bfloat16 convert every matrix whatever the checkpoint (float32 in rows); js keeps float32 rows and refuses half dtypes', async () => {
     await initWasmBackend();
-    for (const [want, dtype] of [['float32', 'float32'], ['float16', 'float16'], ['bfloat16', 'bfloat16']] as const) {
-      const model = await loadGPT2(dirOf('bfloat16'), undefined, weightStorage(dtype, 'wasm'));
-      expect(storageFormat(model.stateDict()['h.2.mlp.c_fc.weight']), dtype).toBe(want);
-      expect(storageFormat(model.wte.weight), dtype).toBe(want);
-      expect(storageFormat(model.wpe.weight), dtype).toBe('float32');
+    for (const [dtype, layout] of [['float32', 'rows'], ['float16', 'panels'], ['bfloat16', 'panels']] as const) {
+      const storage = weightStorage(dtype, 'wasm');
+      const model = await loadGPT2(dirOf('bfloat16'), undefined, storage);
+      for (const name of ['h.2.mlp.c_fc.weight', 'h.0.attn.c_attn.weight', 'wte.weight']) {
+        const p = model.stateDict()[name];
+        expect([storageFormat(p), storageLayout(p)], `${dtype} ${name}`).toEqual([dtype, layout]);
+      }
+      expect([storageFormat(model.wpe.weight), storageLayout(model.wpe.weight)], dtype).toEqual(['float32', 'rows']);
+      expect((storage.storage as () => string)()).toBe(`weights ${dtype} ${layout}`);
       for (const p of model.parameters()) p.dispose();
     }
+    // auto on a float32 checkpoint is the plain load
+    const f32 = weightStorage('auto', 'wasm');
+    const model = await loadGPT2(fileURLToPath(new URL('tiny-random-gpt2/hf', fixtures)), undefined, f32);
+    expect(model.parameters().every((p) => storageFormat(p) === 'float32' && storageLayout(p) === 'rows')).toBe(true);
+    expect((f32.storage as () => string)()).toBe('weights float32 rows');
+    for (const p of model.parameters()) p.dispose();
     expect(weightStorage('auto', 'js')).toEqual({ storage: 'weights float32 rows' });
     expect(weightStorage('float32', 'js')).toEqual({ storage: 'weights float32 rows' });
     expect(() => weightStorage('bfloat16', 'js')).toThrow(/--dtype bfloat16: half-width weights need the wasm backend, the js backend stores float32 only/);
@@ -126,7 +136,7 @@ describe.skipIf(!hasTokenizer)('gorch generate --dtype', () => {
     expect(bin.stderr).toContain('(pytorch_model.bin, bfloat16; weights bfloat16 panels)');
     const f32 = await runCli(...args('bfloat16', '--dtype', 'float32'));
     expect(f32.stdout).toBe(want);
-    expect(f32.stderr).toContain('(model.safetensors, bfloat16; weights float32 panels)');
+    expect(f32.stderr).toContain('(model.safetensors, bfloat16; weights float32 rows)');
     const js = await runCli('--backend', 'js', ...args('bfloat16'));
     expect(js.stdout).toBe(want);
     expect(js.stderr).toContain('(model.safetensors, bfloat16; weights float32 rows)');

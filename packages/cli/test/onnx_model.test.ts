@@ -47,7 +47,7 @@ describe.skipIf(!has)('gorch generate --model <file>.onnx', () => {
     expect(fromONNX.stdout.startsWith('Hello, my dog is')).toBe(true);
     expect(fromONNX.stdout.length).toBeGreaterThan('Hello, my dog is\n'.length);
     expect(fromONNX.stdout).toBe(fromHF.stdout);
-    expect(fromONNX.stderr).toMatch(/\(past\.onnx; weights float32 panels\)/);
+    expect(fromONNX.stderr).toMatch(/\(past\.onnx; weights float32 rows\)/);
   });
 
   it('asks for --tokenizer when the ONNX folder has no tokenizer, and rejects a missing folder', async () => {
