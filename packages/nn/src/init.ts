@@ -31,5 +31,7 @@ export function normal(shape: number[], std = 1, mean = 0, generator: Generator 
 /** A float32 tensor of `shape` filled with `value`. */
 export function constant(shape: number[], value: number): Tensor {
   const n = checkNumel(shape, 'nn.init.constant');
-  return tensor(new Float32Array(n).fill(value), { shape });
+  const v = new Float32Array(n); // already zero: filling 0 would only touch (commit) every page
+  if (!Object.is(value, 0)) v.fill(value);
+  return tensor(v, { shape });
 }
