@@ -45,7 +45,7 @@ for (const c of args.includes('--set-only') ? [] : cases) {
   const macs = M * N * K;
   const reps = Math.max(1, Math.min(200, Math.round(2e7 / macs)));
   const step = chunkColumns(N, pool.size, c.gemm, c.transposed === 1);
-  const one = (): void => { for (let r = 0; r < reps; r++) e.gorch_linear(M, N, K, x, w, c.fmt, c.transposed, 0, o1, 0); };
+  const one = (): void => { for (let r = 0; r < reps; r++) e.gorch_linear(M, N, K, x, w, c.fmt, c.transposed, 0, o1); };
   const many = (): void => { for (let r = 0; r < reps; r++) pool.linear(M, N, K, x, w, c.fmt, c.transposed, 0, o2, step); };
   one(); many();
   const t1: number[] = [], t2: number[] = [];
@@ -81,7 +81,7 @@ for (const c of args.includes('--set-only') ? [] : cases) {
     const pass = (threaded: boolean): void => shapes.forEach(([N, K], i) => {
       const step = chunkColumns(N, pool.size, false, true);
       if (threaded && N * K >= THREAD_MIN_MACS.matvec && step < N) pool.linear(1, N, K, x, W[i], fmt, layout, 0, y, step);
-      else e.gorch_linear(1, N, K, x, W[i], fmt, layout, 0, y, 0);
+      else e.gorch_linear(1, N, K, x, W[i], fmt, layout, 0, y);
     });
     pass(false); pass(true);
     const t1: number[] = [], t2: number[] = [];

@@ -30,8 +30,9 @@ export type StorageLayout = 'rows' | 'transposed' | 'panels';
  *   on GPT-2-small's shapes (README). A 1-row product gives the same bits as on row-major storage.
  * - `'transposed'`: the heap holds the transpose [cols, rows] (the axpy-form kernel streams it).
  * `transposed: true` is the older spelling of `layout: 'transposed'`. Every other kernel sees
- * ordinary values (they are materialised on use; a Linear with more than 8 rows unpacks panels
- * into a temporary), and the embedding gather reads panel and transposed tables in place.
+ * ordinary values (they are materialised on use), except that a Linear reads panels in place
+ * (more than 8 rows: the gemm packs straight from them) and the embedding gather reads panel and
+ * transposed tables in place.
  * Inference only: no gradient.
  * Throws `E_BACKEND` unless `'wasm'` is active, `E_DTYPE` for int32, `E_SHAPE` for a non-`'rows'`
  * layout of a tensor that is not 2-D.

@@ -140,7 +140,7 @@ export class ThreadPool {
   /**
    * `gorch_linear_cols` over output columns [0, N) split into chunks of `step` columns (a multiple of
    * 8), run on every thread; returns when all chunks are done. Arguments as `gorch_linear_cols`
-   * (half-width weights with more than 8 rows must already be widened).
+   * (weights in any format and layout, read in place).
    */
   linear(M: number, N: number, K: number, x: number, W: number, fmt: number, transposed: number, bias: number, out: number, step: number): void {
     if (this.disposed) throw new WasmKernelError('E_WASM_DISPOSED', 'kernel thread pool was disposed');

@@ -32,7 +32,7 @@ export interface KernelExports {
   gorch_vecmat_ld_f32(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
   gorch_vecmat_ld_bf16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
   gorch_vecmat_ld_f16(K: number, N: number, ld: number, x: number, W: number, y: number, accumulate: number): void;
-  gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, layout: number, bias: number, out: number, scratch: number): void;
+  gorch_linear(M: number, N: number, K: number, x: number, W: number, fmt: number, layout: number, bias: number, out: number): void;
   gorch_panel_pack(fmt: number, N: number, K: number, src: number, dst: number): void;
   gorch_panel_unpack(fmt: number, N: number, K: number, P: number, out: number): void;
   gorch_panel_matvec(fmt: number, N: number, K: number, n0: number, n1: number, P: number, x: number, y: number): void;

@@ -206,12 +206,16 @@ describe('wasm backend', () => {
       expect(storageFormat(Wp)).toBe(format);
       expect(storageLayout(Wp)).toBe('panels');
       expect(Array.from(Wp.dataSync())).toEqual(Array.from(ref.dataSync()));
-      for (const rows of [1, 2, 9]) {
+      // float32 rows: what a Linear with more than 8 rows used to unpack panels into before the gemm
+      const wide = repack(Wp, { format: 'float32', layout: 'rows' });
+      for (const rows of [1, 2, 9, 17, 64]) {
         const x = T.randn([rows, K]);
         const got = T.linear(x, Wp).dataSync(), want = T.linear(x, ref).dataSync();
-        // same kernel and summation order as rows, except that row-major float32 with several rows takes the gemm
-        if (rows === 1 || (rows <= 8 && format !== 'float32')) expect(Array.from(got), `linear rows=${rows} [${N}, ${K}]`).toEqual(Array.from(want));
+        // same kernel and summation order as rows, except that row-major float32 with 2-8 rows takes the gemm
+        if (rows === 1 || rows > 8 || format !== 'float32') expect(Array.from(got), `linear rows=${rows} [${N}, ${K}]`).toEqual(Array.from(want));
         else expect(maxRelErr(got, want, 1).err, `linear rows=${rows} [${N}, ${K}]`).toBeLessThan(1e-4);
+        // the gemm packs panels in place: the same bits as unpacking them and running the float32 gemm
+        if (rows > 8) expect(Array.from(got), `linear rows=${rows} [${N}, ${K}] vs float32 rows`).toEqual(Array.from(T.linear(x, wide).dataSync()));
         const x2 = T.randn([rows, N]);
         expect(maxRelErr(T.matmul(x2, Wp).dataSync(), T.matmul(x2, ref).dataSync(), 1).err, `matmul rows=${rows}`).toBeLessThan(1e-4);
         x.dispose(); x2.dispose();
@@ -224,7 +228,7 @@ describe('wasm backend', () => {
       const back = repack(Wp, { format: 'float32' });
       expect(storageLayout(back)).toBe('rows');
       expect(Array.from(back.dataSync())).toEqual(Array.from(ref.dataSync()));
-      for (const t of [W, ref, Wp, ids, back]) t.dispose();
+      for (const t of [W, ref, Wp, ids, back, wide]) t.dispose();
     }
   });
 

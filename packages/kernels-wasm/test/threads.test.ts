@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilities, disposeWasmThreads, initWasmBackend, KernelModule, toHalfStorage, wasmKernelModule, WeightFormat, WeightLayout } from '../src/index';
 import { SplitPolicy } from '../src/thread_policy';
-import { THREAD_MIN_MACS } from '../src/kernels/matmul';
+import { chunkColumns, THREAD_MIN_MACS } from '../src/kernels/matmul';
 import { randn, rng } from './reference';
 
 const sameBits = (a: Float32Array, b: Float32Array): number => {
@@ -37,7 +37,6 @@ describe('kernel worker pool', () => {
     for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16, WeightFormat.float16]) {
       for (const M of fmt === WeightFormat.float32 ? [1, 3, 17] : [1, 3, 8]) for (const N of [9, 17, 130, 1001]) for (const K of [1, 7, 129, 300]) {
         for (const layout of [0, 1, 2]) for (const withBias of [false, true]) {
-          if (layout === WeightLayout.panels && M > 8) continue; // pool.linear takes panels in the 1-row kernels only
           const x = randn(M * K, r), b = randn(N, r);
           const wf = randn(N * K, r);
           let w: Float32Array | Uint16Array = fmt === WeightFormat.float32 ? wf : new Uint16Array(N * K);
@@ -57,15 +56,15 @@ describe('kernel worker pool', () => {
           const run = (m: KernelModule, threaded: boolean, step: number, weights = w, l = layout): Float32Array => {
             const px = m.alloc(x), pw = m.alloc(weights), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
             if (threaded) m.pool!.linear(M, N, K, px, pw, fmt, l, pb, out, step);
-            else m.exports.gorch_linear(M, N, K, px, pw, fmt, l, pb, out, 0);
+            else m.exports.gorch_linear(M, N, K, px, pw, fmt, l, pb, out);
             const y = m.readF32(out, M * N);
             for (const p of [px, pw, pb, out]) m.free(p);
             return y;
           };
           const want = run(ref, false, 0);
-          // panels hold the same values as [N, K] rows and sum them in the same order (row-major
-          // float32 with several rows takes the gemm instead)
-          if (layout === WeightLayout.panels && (M === 1 || fmt !== WeightFormat.float32)) expect(sameBits(want, run(ref, false, 0, rowMajor, WeightLayout.nk)), `panels vs rows fmt=${fmt} M=${M} N=${N} K=${K}`).toBe(0);
+          // panels hold the same values as [N, K] rows and sum them in the same order (float32 rows
+          // take the gemm from 2 rows on, panels from 9)
+          if (layout === WeightLayout.panels && (M === 1 || M > 8 || fmt !== WeightFormat.float32)) expect(sameBits(want, run(ref, false, 0, rowMajor, WeightLayout.nk)), `panels vs rows fmt=${fmt} M=${M} N=${N} K=${K}`).toBe(0);
           for (const step of [8, 16, 8 * Math.ceil(N / 24)]) {
             const got = run(km, true, step);
             expect(sameBits(got, want), `fmt=${fmt} M=${M} N=${N} K=${K} layout=${layout} bias=${withBias} step=${step}`).toBe(0);
@@ -83,15 +82,73 @@ describe('kernel worker pool', () => {
       const x = randn(M * K, r), w = randn(N * K, r);
       const px = km.alloc(x), pw = km.alloc(w), o1 = km.malloc(4 * M * N), o2 = km.malloc(4 * M * N);
       const rx = ref.alloc(x), rw = ref.alloc(w), ro = ref.malloc(4 * M * N);
-      ref.exports.gorch_linear(M, N, K, rx, rw, 0, 0, 0, ro, 0);
+      ref.exports.gorch_linear(M, N, K, rx, rw, 0, 0, 0, ro);
       km.pool!.linear(M, N, K, px, pw, 0, 0, 0, o1, 64);
-      km.exports.gorch_linear(M, N, K, px, pw, 0, 0, 0, o2, 0);
+      km.exports.gorch_linear(M, N, K, px, pw, 0, 0, 0, o2);
       const want = ref.readF32(ro, M * N);
       expect(sameBits(km.readF32(o1, M * N), want), `${M}x${N}x${K} pool`).toBe(0);
       expect(sameBits(km.readF32(o2, M * N), want), `${M}x${N}x${K} threads build, one thread`).toBe(0);
       for (const p of [px, pw, o1, o2]) km.free(p);
       for (const p of [rx, rw, ro]) ref.free(p);
     }
+  });
+
+  it('many rows: weights packed from their storage equal widen/unpack + float32 gemm bit for bit, on any column split', async () => {
+    // The previous path, kept here as the reference: widen half-width rows (gorch_widen) or unpack
+    // panels (gorch_panel_unpack) into a row-major float32 copy, then the float32 gemm; float32
+    // [N, K] rows are compared with their transpose as [K, N] rows, which the gemm copies as they are.
+    const scalar = await KernelModule.load({ simd: false });
+    const r = rng(10);
+    const sizes = [1, 3, 7, 8, 9, 17, 129, 300, 1001];
+    let checked = 0, i = 0;
+    for (const fmt of [WeightFormat.float32, WeightFormat.bfloat16, WeightFormat.float16]) for (const layout of [0, 1, 2]) {
+      if (fmt === WeightFormat.float32 && layout === WeightLayout.kn) continue; // the gemm's own packing
+      const f32rows = fmt === WeightFormat.float32 && layout === WeightLayout.nk; // packed in place from 2 rows
+      for (const N of sizes) for (const K of sizes) {
+        const M = (f32rows ? [2, 3, 17, 64] : [9, 17, 64])[i % (f32rows ? 4 : 3)], withBias = i++ % 2 === 1;
+        const x = randn(M * K, r), b = randn(N, r), wf = randn(N * K, r);
+        const oracle = (m: KernelModule): { stored: Float32Array | Uint16Array; want: Float32Array } => {
+          const pf = m.alloc(wf), half = fmt !== WeightFormat.float32;
+          const pw = m.malloc((half ? 2 : 4) * N * K), wide = m.malloc(4 * N * K);
+          if (layout === WeightLayout.panels) {
+            m.exports.gorch_panel_pack(fmt, N, K, pf, pw);
+            m.exports.gorch_panel_unpack(fmt, N, K, pw, wide);
+          } else if (f32rows) {
+            const wt = new Float32Array(K * N);
+            for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) wt[k * N + n] = wf[n * K + k];
+            m.f32().set(wf, pw >> 2);
+            m.f32().set(wt, wide >> 2);
+          } else {
+            (fmt === WeightFormat.bfloat16 ? m.exports.gorch_narrow_bf16 : m.exports.gorch_narrow_f16)(N * K, pf, pw);
+            m.exports.gorch_widen(fmt, N * K, pw, wide);
+          }
+          const stored = half ? m.u16().slice(pw >> 1, (pw >> 1) + N * K) : m.readF32(pw, N * K);
+          const px = m.alloc(x), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
+          m.exports.gorch_linear(M, N, K, px, wide, WeightFormat.float32, layout === WeightLayout.kn || f32rows ? WeightLayout.kn : WeightLayout.nk, pb, out);
+          const want = m.readF32(out, M * N);
+          for (const p of [pf, pw, wide, px, pb, out]) m.free(p);
+          return { stored, want };
+        };
+        const run = (m: KernelModule, stored: Float32Array | Uint16Array, step: number): Float32Array => {
+          const px = m.alloc(x), pw = m.alloc(stored), pb = withBias ? m.alloc(b) : 0, out = m.malloc(4 * M * N);
+          if (step > 0) m.pool!.linear(M, N, K, px, pw, fmt, layout, pb, out, step);
+          else m.exports.gorch_linear(M, N, K, px, pw, fmt, layout, pb, out);
+          const y = m.readF32(out, M * N);
+          for (const p of [px, pw, pb, out]) m.free(p);
+          return y;
+        };
+        const what = `fmt=${fmt} layout=${layout} M=${M} N=${N} K=${K} bias=${withBias}`;
+        const { stored, want } = oracle(ref);
+        expect(sameBits(run(ref, stored, 0), want), `${what} one thread`).toBe(0);
+        for (const step of new Set([8, 16, chunkColumns(N, 2, true, true), chunkColumns(N, 3, true, true)])) {
+          expect(sameBits(run(km, stored, step), want), `${what} step=${step}`).toBe(0);
+          checked++;
+        }
+        const s = oracle(scalar);
+        expect(sameBits(run(scalar, s.stored, 0), s.want), `${what} scalar build`).toBe(0);
+      }
+    }
+    expect(checked).toBeGreaterThan(900);
   });
 
   it('rejects a chunk step that would split inside a column block', () => {
@@ -165,19 +222,19 @@ describe('threaded wasm backend through the tensor API', () => {
       const [lin, mm, half] = ys.map((t) => t.dataSync() as Float32Array);
       for (const t of [tx, tw, tb, h, twt, ...ys]) t.dispose();
       const px = ref.alloc(x), pw = ref.alloc(w), pb = ref.alloc(b), out = ref.malloc(4 * M * N);
-      ref.exports.gorch_linear(M, N, K, px, pw, 0, 1, pb, out, 0);
+      ref.exports.gorch_linear(M, N, K, px, pw, 0, 1, pb, out);
       expect(sameBits(lin, ref.readF32(out, M * N)), `linear ${M}x${N}x${K}`).toBe(0);
       const wt = new Float32Array(K * N); // matmul sees W^T as a [K, N] matrix: the axpy layout
       for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) wt[k * N + n] = w[n * K + k];
       const pwt = ref.alloc(wt);
-      ref.exports.gorch_linear(M, N, K, px, pwt, 0, 0, 0, out, 0);
+      ref.exports.gorch_linear(M, N, K, px, pwt, 0, 0, 0, out);
       ref.free(pwt);
       expect(sameBits(mm, ref.readF32(out, M * N)), `matmul ${M}x${N}x${K}`).toBe(0);
-      const hb = ref.malloc(2 * N * K), scratch = ref.malloc(4 * N * K);
+      const hb = ref.malloc(2 * N * K);
       ref.exports.gorch_narrow_bf16(N * K, pw, hb);
-      ref.exports.gorch_linear(M, N, K, px, hb, WeightFormat.bfloat16, 1, 0, out, scratch);
+      ref.exports.gorch_linear(M, N, K, px, hb, WeightFormat.bfloat16, 1, 0, out);
       expect(sameBits(half, ref.readF32(out, M * N)), `bf16 linear ${M}x${N}x${K}`).toBe(0);
-      for (const p of [px, pw, pb, out, hb, scratch]) ref.free(p);
+      for (const p of [px, pw, pb, out, hb]) ref.free(p);
       if (M === 3) {
         disposeWasmThreads(); // the rest runs single-threaded on the same heap
         expect(capabilities()).toMatchObject({ threads: false, threadCount: 1 });

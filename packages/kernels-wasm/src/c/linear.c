@@ -2,8 +2,8 @@
  * layout 1), [K,N] (GPT-2 Conv1D / plain matmul, layout 0) or [N,K] in 8-row panels (layout 2,
  * panels.c).
  * Few rows (decoding) stream the weights through the matrix x vector kernels, widening half-width
- * weights in registers; many rows widen half-width weights once into `scratch` (N*K floats, only
- * needed then) and run the packed gemm. */
+ * weights in registers; many rows run the packed gemm, which packs half-width and panel weights
+ * straight from their storage (pack_weights.c): no float32 copy of the matrix. */
 #include "simd.h"
 
 enum { FMT_F32 = 0, FMT_BF16 = 1, FMT_F16 = 2 };
@@ -18,9 +18,10 @@ void gorch_vecmat_ld_f32(int K, int N, int ld, const float *x, const float *W, f
 void gorch_vecmat_ld_bf16(int K, int N, int ld, const float *x, const uint16_t *W, float *y, int accumulate);
 void gorch_vecmat_ld_f16(int K, int N, int ld, const float *x, const uint16_t *W, float *y, int accumulate);
 void gorch_panel_matvec(int fmt, int N, int K, int n0, int n1, const void *P, const float *x, float *y);
-void gorch_panel_unpack(int fmt, int N, int K, const void *P, float *out);
+void gorch_linear_gemm(int M, int N, int K, int n0, int n1, const float *x, const void *W, int fmt,
+                       int layout, float *out, float *ws);
 
-/* Rows up to which half-width or panel weights go through matvec instead of widen + gemm. */
+/* Rows up to which half-width or panel weights go through matvec instead of the gemm. */
 #define HALF_MATVEC_ROWS 8
 
 EXPORT void gorch_widen(int fmt, int n, const uint16_t *src, float *dst) {
@@ -72,9 +73,7 @@ EXPORT void gorch_narrow_f16(int n, const float *src, uint16_t *dst) {
   }
 }
 
-/* Output columns [n0, n1) of y = x W (+ bias): the unit of work one thread takes. Half-width or
- * panel weights with more than HALF_MATVEC_ROWS rows must already be widened to row-major float32
- * (the caller passes that copy, FMT_F32 and its layout). `ws` is gemm packing workspace
+/* Output columns [n0, n1) of y = x W (+ bias): the unit of work one thread takes. `ws` is gemm packing workspace
  * (gorch_gemm_workspace_floats() floats; 0 = the calling thread's static one). Each output is
  * computed the same way whatever [n0, n1) is, provided n0 and n1 are multiples of 8 (or N), so any
  * column split gives bit-identical results. */
@@ -83,10 +82,18 @@ EXPORT void gorch_linear_cols(int M, int N, int K, int n0, int n1, const float *
   int nc = n1 - n0;
   if (nc <= 0) return;
   size_t off = layout == LAYOUT_NK ? (size_t)n0 * K : (size_t)n0;
-  if (fmt == FMT_F32 && M > 1 && layout != LAYOUT_PANELS) {
-    const float *Wf = (const float *)W + off;
-    if (layout == LAYOUT_NK) gorch_gemm_ws(M, nc, K, x, K, 1, Wf, 1, K, out + n0, N, 0, ws);
-    else gorch_gemm_ws(M, nc, K, x, K, 1, Wf, N, 1, out + n0, N, 0, ws);
+  /* Float32 rows take the gemm from 2 rows on, half-width and panel weights above HALF_MATVEC_ROWS
+   * (below it the matrix x vector kernels stream them at their storage width). The gemm packs B
+   * straight from W's storage (pack_weights.c), except float32 [K, N], whose rows already are B's.
+   * For float32 [N, K] its 8x4 transposes write the same panel as the gemm's strided element loop
+   * (same bits) in less time: 1.2-1.35x for the whole product at 2-4 rows on GPT-2 shapes, within
+   * noise at 128. */
+  int f32rows = fmt == FMT_F32 && layout != LAYOUT_PANELS;
+  int gemm = M > (f32rows ? 1 : HALF_MATVEC_ROWS);
+  if (gemm && f32rows && layout == LAYOUT_KN) {
+    gorch_gemm_ws(M, nc, K, x, K, 1, (const float *)W + off, N, 1, out + n0, N, 0, ws);
+  } else if (gemm) {
+    gorch_linear_gemm(M, N, K, n0, n1, x, W, fmt, layout, out, ws);
   } else {
     for (int i = 0; i < M; i++) {
       const float *xi = x + (size_t)i * K;
@@ -114,16 +121,6 @@ EXPORT void gorch_linear_cols(int M, int N, int K, int n0, int n1, const float *
 }
 
 EXPORT void gorch_linear(int M, int N, int K, const float *x, const void *W, int fmt, int layout,
-                         const float *bias, float *out, float *scratch) {
-  if (M > HALF_MATVEC_ROWS && layout == LAYOUT_PANELS) {
-    gorch_panel_unpack(fmt, N, K, W, scratch);
-    W = scratch;
-    fmt = FMT_F32;
-    layout = LAYOUT_NK;
-  } else if (fmt != FMT_F32 && M > HALF_MATVEC_ROWS) {
-    gorch_widen(fmt, N * K, (const uint16_t *)W, scratch);
-    W = scratch;
-    fmt = FMT_F32;
-  }
+                         const float *bias, float *out) {
   gorch_linear_cols(M, N, K, 0, N, x, W, fmt, layout, bias, out, 0);
 }

@@ -6,16 +6,11 @@
  * Tile 4x8 (8 accumulators) measured fastest under V8 on x64: 6x8, 8x8, 4x12 and 3x16 ran at
  * 20-24 GFLOP/s against 35-37 for 4x8 because V8's register allocator spills their accumulators. */
 #include "simd.h"
+#include "gemm.h"
 #include <stdlib.h>
 
 #ifndef MR
 #define MR 4
-#endif
-#ifndef NR
-#define NR 8
-#endif
-#ifndef KC
-#define KC 256
 #endif
 #ifndef MC
 #define MC 72
@@ -112,19 +107,22 @@ static void macro_kernel(int mc, int nc, int kc, const float *pa, const float *p
 void gorch_vecmat_strided(int K, int N, const float *x, int sx, const float *B, int sk, int sn, float *y,
                           int accumulate);
 
-/* C[M,N] row-major with leading dimension ldc. accumulate != 0 adds into C. `ws` holds
- * gorch_gemm_workspace_floats() floats (16-byte aligned) for the packed blocks, so threads sharing
- * one memory each pass their own. Every C element is summed in the same order (K blocks of KC, then
- * k within a block) whatever N is, so a product split into column ranges at multiples of NR is
- * bit-identical to the whole product. */
-EXPORT void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
-                          int sbn, float *C, int ldc, int accumulate, float *ws) {
+/* Packs B columns [j0, j0+nc) over rows [k0, k0+kc) of a plain strided matrix. */
+typedef struct { const float *B; int sk, sn; } strided_b;
+static void pack_strided(const void *ctx, int k0, int kc, int j0, int nc, float *dst) {
+  const strided_b *s = (const strided_b *)ctx;
+  pack_b(kc, nc, s->B + (size_t)k0 * s->sk + (size_t)j0 * s->sn, s->sk, s->sn, dst);
+}
+
+/* The blocked product with B supplied by a packer (gemm.h), so weights stored half-width or in
+ * panels (pack_weights.c) are packed straight from their storage instead of first being copied to
+ * a row-major float32 matrix. Every C element is summed in the same order (K blocks of KC, then k
+ * within a block) whatever N is, so a product split into column ranges at multiples of NR is
+ * bit-identical to the whole product, and two packers that write the same panel give the same bits. */
+void gorch_gemm_packed(int M, int N, int K, const float *A, int sam, int sak, gemm_pack_b_fn pack,
+                       const void *ctx, float *C, int ldc, int accumulate, float *ws) {
   if (!ws) ws = pack_ws;
   float *pA = ws, *pB = ws + MC * KC;
-  if (M == 1) { /* decoding: one row is a matrix x vector product, no packing */
-    gorch_vecmat_strided(K, N, A, sak, B, sbk, sbn, C, accumulate);
-    return;
-  }
   if (K == 0) {
     if (!accumulate)
       for (int i = 0; i < M; i++) memset(C + (size_t)i * ldc, 0, sizeof(float) * (size_t)N);
@@ -134,7 +132,7 @@ EXPORT void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak,
     int nc = N - jc < NC ? N - jc : NC;
     for (int pc = 0; pc < K; pc += KC) {
       int kc = K - pc < KC ? K - pc : KC;
-      pack_b(kc, nc, B + (size_t)pc * sbk + (size_t)jc * sbn, sbk, sbn, pB);
+      pack(ctx, pc, kc, jc, nc, pB);
       for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
         pack_a(mc, kc, A + (size_t)ic * sam + (size_t)pc * sak, sam, sak, pA);
@@ -142,6 +140,19 @@ EXPORT void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak,
       }
     }
   }
+}
+
+/* C[M,N] row-major with leading dimension ldc. accumulate != 0 adds into C. `ws` holds
+ * gorch_gemm_workspace_floats() floats (16-byte aligned) for the packed blocks, so threads sharing
+ * one memory each pass their own. Column splits at multiples of NR are bit-identical (above). */
+EXPORT void gorch_gemm_ws(int M, int N, int K, const float *A, int sam, int sak, const float *B, int sbk,
+                          int sbn, float *C, int ldc, int accumulate, float *ws) {
+  if (M == 1) { /* decoding: one row is a matrix x vector product, no packing */
+    gorch_vecmat_strided(K, N, A, sak, B, sbk, sbn, C, accumulate);
+    return;
+  }
+  strided_b s = {B, sbk, sbn};
+  gorch_gemm_packed(M, N, K, A, sam, sak, pack_strided, &s, C, ldc, accumulate, ws);
 }
 
 /* gorch_gemm_ws on the calling thread's static buffers. */

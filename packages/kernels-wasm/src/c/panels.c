@@ -13,7 +13,8 @@
  *   the last N%8 rows follow row-major (row n at element n*K, as in [N, K]).
  * Each output is summed in exactly the order of the row-major dot-form kernels (matvec.c), so
  * panels and rows give bit-identical results, and so does any split of the rows between threads at
- * multiples of 8. */
+ * multiples of 8. The gemm (Linear with more than 8 rows) packs straight from this layout too: an
+ * 8-row group over a run of chunks is one of its column panels (pack_weights.c). */
 #include "simd.h"
 
 enum { FMT_F32 = 0, FMT_BF16 = 1, FMT_F16 = 2 };

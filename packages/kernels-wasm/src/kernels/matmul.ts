@@ -35,8 +35,8 @@ export function chunkColumns(N: number, threads: number, gemm: boolean, rowChunk
  * x[rows, K] times one weight matrix (float32 or half-width storage, used in place): logically
  * [N, K] when `transposed` (nn.Linear) else [K, N]. The heap layout may differ from the logical one
  * (repack): a transposed heap flips which form the C code sees; [N, K] panels are read in place by
- * the 1-row kernel. Half-width weights (and panels) are widened into a row-major temporary only when
- * the C code takes the gemm path (rows > 8). Large products may be split by output columns between
+ * the 1-row kernel and packed from their storage by the gemm (rows > 8), as are half-width weights,
+ * so no float32 copy of the matrix is made. Large products may be split by output columns between
  * the worker threads when the module has a pool and its policy finds that faster (bit-identical to
  * one thread; see thread_pool.ts and thread_policy.ts).
  */
@@ -51,35 +51,21 @@ function linearCall(call: WasmCall, rows: number, N: number, K: number, px: numb
   const fmt = wd.format === 'bfloat16' || wd.format === 'float16' ? WeightFormat[wd.format] : WeightFormat.float32;
   const layout = wd.panelsOf !== null ? WeightLayout.panels : transposed !== (wd.transposedOf !== null) ? WeightLayout.nk : WeightLayout.kn;
   const km = call.be.km;
-  const widenFirst = rows > HALF_MATVEC_ROWS && (fmt !== WeightFormat.float32 || layout === WeightLayout.panels);
-  let scratch = 0;
-  if (widenFirst) {
-    const t = call.be.allocate(N * K, 'float32');
-    call.temps.push(t);
-    scratch = t.ptr;
-  }
   const pool = km.pool;
-  const gemm = rows > 1 && (widenFirst || (fmt === WeightFormat.float32 && layout !== WeightLayout.panels));
+  // which kernel the C code picks (gorch_linear_cols)
+  const gemm = fmt === WeightFormat.float32 && layout !== WeightLayout.panels ? rows > 1 : rows > HALF_MATVEC_ROWS;
   const macs = rows * N * K;
   const step = pool === null ? N : chunkColumns(N, pool.size, gemm, layout !== WeightLayout.kn);
   if (pool !== null && step < N && macs >= (gemm ? THREAD_MIN_MACS.gemm : THREAD_MIN_MACS.matvec)) {
-    let W = wd.ptr, f: number = fmt, l: number = layout;
-    if (widenFirst) {
-      if (layout === WeightLayout.panels) km.exports.gorch_panel_unpack(fmt, N, K, wd.ptr, scratch);
-      else km.exports.gorch_widen(fmt, N * K, wd.ptr, scratch);
-      W = scratch;
-      f = WeightFormat.float32;
-      if (layout === WeightLayout.panels) l = WeightLayout.nk;
-    }
     const kind = gemm ? 'gemm' : layout === WeightLayout.panels ? 'panels' : layout === WeightLayout.nk ? 'dot' : 'axpy';
     const pooled = pool.policy.usePool(kind, macs);
     const t0 = performance.now();
-    if (pooled) pool.linear(rows, N, K, px, W, f, l, pbias, out, step);
-    else km.exports.gorch_linear(rows, N, K, px, W, f, l, pbias, out, 0);
+    if (pooled) pool.linear(rows, N, K, px, wd.ptr, fmt, layout, pbias, out, step);
+    else km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, layout, pbias, out);
     pool.policy.record(kind, macs, pooled, performance.now() - t0);
     return;
   }
-  km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, layout, pbias, out, scratch);
+  km.exports.gorch_linear(rows, N, K, px, wd.ptr, fmt, layout, pbias, out);
 }
 
 /** MatMul (torch.matmul semantics, batch dims broadcast) and Linear (x Wᵀ + b). */

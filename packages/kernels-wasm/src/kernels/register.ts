@@ -44,6 +44,21 @@ export function storage(call: WasmCall, info: TensorInfo): WasmData {
   return call.be.data(info.dataId);
 }
 
+/**
+ * Storage of `info` that layout-aware kernels (Linear, embedding) may read in place: its own when it
+ * is row-major, or laid out (panels / transposed) for exactly `info.shape`. A reshape shares storage,
+ * so a [N, K] panel buffer seen through shape [K, N] or [N * K] no longer matches: then a row-major
+ * float32 temporary, whose element order is the same for every shape of the tensor.
+ */
+export function layoutStorage(call: WasmCall, info: TensorInfo): WasmData {
+  const d = storage(call, info);
+  const m = d.panelsOf ?? d.transposedOf;
+  if (m === null || (info.shape.length === 2 && info.shape[0] === m[0] && info.shape[1] === m[1])) return d;
+  const t = call.be.materialize(d);
+  call.temps.push(t);
+  return t;
+}
+
 /** Pointer to row-major float32 values of `info`, widening / unpacking other storage into a temporary. */
 export function f32Ptr(call: WasmCall, info: TensorInfo): number {
   const d = storage(call, info);
