@@ -1,6 +1,6 @@
 import { broadcastShapes, KernelName, type TensorInfo } from '@gorch/tensor';
 import { WeightFormat, WeightLayout } from '../wasm_exports';
-import { allFloat32, f32Ptr, output, registerWasmKernel, storage, type WasmCall } from './register';
+import { allFloat32, f32Ptr, layoutStorage, output, registerWasmKernel, type WasmCall } from './register';
 
 const prod = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
 
@@ -41,7 +41,7 @@ export function chunkColumns(N: number, threads: number, gemm: boolean, rowChunk
  * one thread; see thread_pool.ts and thread_policy.ts).
  */
 function linearCall(call: WasmCall, rows: number, N: number, K: number, px: number, w: TensorInfo, transposed: boolean, pbias: number, out: number): void {
-  let wd = storage(call, w);
+  let wd = layoutStorage(call, w); // a reshaped panel / transposed buffer comes back as rows
   if (wd.panelsOf !== null && !transposed) {
     // panels of a [K, N] right-hand matrix would be panels of the wrong axis: use plain values
     const t = call.be.materialize(wd);
@@ -121,7 +121,7 @@ export function registerMatmul(): void {
     if (!allFloat32(inputs) || x.shape.length === 0 || w.shape.length !== 2) return null;
     const K = x.shape[x.shape.length - 1], N = w.shape[0];
     if (w.shape[1] !== K || (bias && (bias.shape.length !== 1 || bias.shape[0] !== N))) return null;
-    const rows = prod(x.shape) / Math.max(K, 1);
+    const rows = prod(x.shape.slice(0, -1)); // not numel / K: K may be 0
     const outShape = [...x.shape.slice(0, -1), N];
     const { data, result } = output(call, outShape);
     if (data.size === 0) return result;
