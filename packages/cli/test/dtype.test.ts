@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { noGrad } from '@gorch/autograd';
-import { generateWithConfig, greedyConfig, loadGPT2, type GPT2LMHeadModel, type LoadGPT2Options } from '@gorch/gpt2';
+import { generateWithConfig, greedyConfig, loadGPT2, type GPT2LMHeadModel, type LoadGPT2Options, type WeightInfo } from '@gorch/gpt2';
 import { initWasmBackend, storageFormat, storageLayout } from '@gorch/kernels-wasm';
 import { getBackend, setBackend, tensor, tidy } from '@gorch/tensor';
 import { weightStorage } from '../src/index';
@@ -114,6 +114,31 @@ describe.skipIf(!hasTokenizer)('weightStorage', () => {
     expect(() => weightStorage('bfloat16', 'js')).toThrow(/--dtype bfloat16: half-width weights need the wasm backend, the js backend stores float32 only/);
     expect(() => weightStorage('int8', 'wasm')).toThrow('--dtype: expected one of auto, float32, bfloat16, float16, got "int8"');
   });
+
+  it('float16 checks each matrix against float16\'s largest finite value 65504 (NaN passes); float16 sources are not checked', async () => {
+    await initWasmBackend();
+    const info = (sourceDtype: string): WeightInfo => ({ sourceDtype, sourceKeys: ['k'], role: 'linear' });
+    const onWeight = weightStorage('float16', 'wasm').onWeight!;
+    const run = (values: number[], sourceDtype = 'bfloat16') => {
+      const t = tensor(Float32Array.from(values), { shape: [1, values.length] });
+      try {
+        onWeight('h.1.attn.c_proj.weight', t, info(sourceDtype)).dispose();
+      } finally {
+        t.dispose();
+      }
+    };
+    expect(() => run([65504, -65504, Number.NaN, 0.5])).not.toThrow();
+    // the second float32 above 65504 (float32 spacing there is 2^-8)
+    expect(() => run([1, 65504.0078125])).toThrow("--dtype float16: h.1.attn.c_proj.weight has max |value| 65504.0078125, beyond float16's largest finite value 65504");
+    expect(() => run([-70000, 2])).toThrow(/has max \|value\| 70000, .*use --dtype bfloat16 or float32$/);
+    expect(() => run([Number.NEGATIVE_INFINITY], 'float32')).toThrow(/has max \|value\| Infinity,/);
+    expect(() => run([Number.POSITIVE_INFINITY], 'float16')).not.toThrow();
+    // bfloat16 reaches 3.4e38: no check
+    const bf = weightStorage('bfloat16', 'wasm').onWeight!;
+    const t = tensor(Float32Array.from([1e30]), { shape: [1, 1] });
+    bf('h.0.mlp.c_fc.weight', t, info('float32')).dispose();
+    t.dispose();
+  });
 });
 
 describe.skipIf(!hasTokenizer)('gorch generate --dtype', () => {
@@ -154,6 +179,31 @@ describe.skipIf(!hasTokenizer)('gorch generate --dtype', () => {
     expect(js.stderr).toContain('gorch: --dtype float16: half-width weights need the wasm backend');
     expect(js.stdout).toBe('');
     setBackend('wasm');
+  });
+
+  it('float16 refuses, while loading and before any output, a weight beyond float16\'s range that bfloat16 keeps', async () => {
+    // the bfloat16 checkpoint with four weights of h.0.mlp.c_fc set to BF16 bits 0x47c3 = 99840
+    // (1.5234375 * 2^16): finite in bfloat16, Inf in float16 (largest finite 65504)
+    const tmp = mkdtempSync(join(tmpdir(), 'gorch-f16-range-'));
+    copyFileSync(join(dirOf('bfloat16'), 'config.json'), join(tmp, 'config.json'));
+    const bytes = Buffer.from(readFileSync(join(dirOf('bfloat16'), 'model.safetensors')));
+    const hlen = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + hlen).toString('utf8')) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+    const entry = header['transformer.h.0.mlp.c_fc.weight'];
+    expect(entry.dtype).toBe('BF16');
+    for (let i = 0; i < 4; i++) bytes.writeUInt16LE(0x47c3, 8 + hlen + entry.data_offsets[0] + 2 * i);
+    writeFileSync(join(tmp, 'model.safetensors'), bytes);
+    const at = (...more: string[]) => ['generate', '-m', tmp, '--tokenizer', tokenizer, '-p', prompt, '-n', '2', ...more];
+
+    const f16 = await runCli(...at('--dtype', 'float16'));
+    expect(f16.code).toBe(2);
+    expect(f16.stdout).toBe('');
+    expect(f16.stderr).toBe("gorch: --dtype float16: h.0.mlp.c_fc.weight has max |value| 99840, beyond float16's largest finite value 65504 (it would become Inf); use --dtype bfloat16 or float32\n");
+    for (const ok of ['bfloat16', 'auto', 'float32']) {
+      const r = await runCli(...at('--dtype', ok));
+      expect(r.code, `${ok}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.startsWith(prompt), ok).toBe(true);
+    }
   });
 
   it('a corrupt half checkpoint is still its typed error (status 1, code printed)', async () => {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Tensor, tensor } from '@gorch/tensor';
+import { tensor, type Tensor } from '@gorch/tensor';
 import { findWeights, openCheckpoint, type CheckpointSource } from './checkpoint';
 import { configFromJSON, parameterCount, type GPT2Config } from './config';
 import { CheckpointError, ConfigError } from './errors';
 import type { HostTensor } from './host_tensor';
 import { checkSources, floatTensor, planLayout, type ParamPlan } from './layout';
-import { checkHookResult, checkLoadOptions, weightRole, type CheckpointDtype, type LoadGPT2Options, type WeightInfo } from './load_options';
+import { callOnWeight, checkHookResult, checkLoadOptions, isEngineTensor, storageLabel, weightRole, type CheckpointDtype, type LoadGPT2Options, type WeightInfo } from './load_options';
 import { GPT2LMHeadModel } from './model';
 import { buildUnloaded, isUnloaded } from './unloaded';
 
@@ -68,7 +68,7 @@ function planDtype(plan: ParamPlan, src: CheckpointSource): CheckpointDtype {
   return all.every((d) => d === all[0]) ? all[0] : 'float32';
 }
 
-async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: LoadGPT2Options): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
+async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: LoadGPT2Options, fn: string): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
   const { src, config } = await open(from, cfg);
   const file = src.file;
   let model: GPT2LMHeadModel | undefined;
@@ -91,19 +91,20 @@ async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: Loa
       try {
         if (options.onWeight) {
           const info: WeightInfo = { sourceDtype, sourceKeys: plan.sources.map((s) => s.key), role: weightRole(plan.name, config) };
-          out = options.onWeight(plan.name, made, info);
+          out = callOnWeight(options.onWeight, plan.name, made, info);
         }
         model.loadStateDict({ [plan.name]: checkHookResult(out, plan.name, plan.shape) }, { strict: false });
       } finally {
-        // the hook's result is ours even when it is refused
+        // the hook's result is ours even when it is refused, but only a tensor the engine counts:
+        // disposing a look-alike would corrupt the live-tensor count
         made.dispose();
-        if (out instanceof Tensor) out.dispose();
+        if (isEngineTensor(out)) out.dispose();
       }
     }
     const unloaded = [...model.namedParameters()].filter(([, p]) => isUnloaded(p)).map(([n]) => n);
     if (unloaded.length > 0) throw new CheckpointError(`${basename(file)}: no checkpoint tensor was mapped to ${unloaded.join(', ')}`);
     model.eval();
-    const storage = typeof options.storage === 'function' ? options.storage() : options.storage;
+    const storage = storageLabel(options.storage, fn);
     return { model, summary: { file, parameters: parameterCount(config), unusedKeys: layout.unused, sourceDtypes, storage } };
   } catch (e) {
     // a half-loaded model is unreachable for the caller: free what it holds
@@ -135,14 +136,15 @@ async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: Loa
  *   TensorLayoutError (a missing or mis-shaped tensor: the message names the key, the expected and
  *   the found shape; or `E_UNEXPECTED_TENSOR` listing the weights of layers past the config's
  *   `n_layer`: a config with fewer layers than the checkpoint is refused, not truncated),
- *   SafetensorsError, LoadOptionError (bad `options`, or an `onWeight` result that is not a live
- *   float32 tensor of the parameter's shape), and whatever `onWeight` throws
+ *   SafetensorsError, LoadOptionError (bad `options`; an `onWeight` result that is not a live
+ *   float32 tensor of the parameter's shape, or is a Promise; a non-Error value thrown by `onWeight`;
+ *   a `storage` function that returns no string), and whatever Error `onWeight` throws
  */
 export async function loadGPT2(path: string, cfg?: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
 export async function loadGPT2(source: CheckpointSource, cfg: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
 export async function loadGPT2(from: GPT2Weights, cfg?: GPT2Config, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
   const o = checkLoadOptions(options, 'loadGPT2');
-  return (await load(from, cfg, o)).model;
+  return (await load(from, cfg, o, 'loadGPT2')).model;
 }
 
 /**
@@ -157,7 +159,7 @@ export async function loadGPT2Verbose(path: string, cfg?: GPT2Config, log?: (lin
 export async function loadGPT2Verbose(source: CheckpointSource, cfg: GPT2Config, log?: (line: string) => void, options?: LoadGPT2Options): Promise<GPT2LMHeadModel>;
 export async function loadGPT2Verbose(from: GPT2Weights, cfg?: GPT2Config, log: (line: string) => void = console.log, options?: LoadGPT2Options): Promise<GPT2LMHeadModel> {
   const o = checkLoadOptions(options, 'loadGPT2Verbose');
-  const { model, summary } = await load(from, cfg, o);
+  const { model, summary } = await load(from, cfg, o, 'loadGPT2Verbose');
   log(summaryLine(model.hfConfig, summary));
   return model;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { noGrad } from '@gorch/autograd';
-import { getBackend, getBackendName, numTensors, registeredBackends, tensor, tidy, type Tensor } from '@gorch/tensor';
+import { getBackend, getBackendName, numTensors, registeredBackends, Tensor, tensor, tidy } from '@gorch/tensor';
 import {
   checkpointFromStateDict, configFromPretrained, generateWithConfig, gorchToHF, greedyConfig, loadGPT2, loadGPT2Verbose, parameterCount,
   type GPT2LMHeadModel, type WeightInfo,
@@ -124,6 +124,66 @@ describe('onWeight', () => {
     await expect(loadGPT2(dir, undefined, { onWeight: (name, t) => { if (name === 'ln_f.weight') throw thrown; return t; } })).rejects.toBe(thrown);
     expect(numTensors()).toBe(before);
     expect(getBackendName()).toBe(backend);
+  });
+
+  it('an async hook is refused naming the parameter; its rejection is caught and a tensor it resolves to is freed', async () => {
+    const before = numTensors();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const message = "onWeight('wte.weight') returned a Promise; onWeight must be synchronous";
+      const rejecting = async (): Promise<Tensor> => {
+        throw new Error('boom');
+      };
+      await expect(loadGPT2(dir, undefined, { onWeight: rejecting as never })).rejects.toMatchObject({ name: 'LoadOptionError', code: 'E_ARG', message });
+      const resolving = async (_n: string, t: Tensor): Promise<Tensor> => t.mul(2);
+      await expect(loadGPT2(dir, undefined, { onWeight: resolving as never })).rejects.toMatchObject({ name: 'LoadOptionError', message });
+      // a bare thenable, not a Promise
+      await expect(loadGPT2(dir, undefined, { onWeight: (() => ({ then: (_ok: unknown, fail: (e: unknown) => void) => fail(new Error('late')) })) as never })).rejects.toMatchObject({ message });
+      // unhandled rejections are reported after the microtask queue drains
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(numTensors()).toBe(before);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('an Error the hook throws propagates as is; any other thrown value is a LoadOptionError naming the parameter', async () => {
+    const before = numTensors();
+    for (const [thrown, shown] of [['str', '"str"'], [undefined, 'undefined'], [42, '42'], [{ why: 'x' }, 'object']] as const) {
+      const err = await loadGPT2(dir, undefined, {
+        onWeight: (name, t) => {
+          if (name === 'h.2.attn.c_attn.weight') throw thrown;
+          return t;
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'LoadOptionError', code: 'E_ARG', message: `onWeight('h.2.attn.c_attn.weight') threw ${shown}, not an Error` });
+      expect((err as Error).cause).toBe(thrown);
+    }
+    expect(numTensors()).toBe(before);
+  });
+
+  it('an object with Tensor\'s prototype that the engine never made is refused before anything is disposed', async () => {
+    const before = numTensors();
+    const forged = (_n: string, t: Tensor) => Object.assign(Object.create(Tensor.prototype) as Tensor, { shape: t.shape, dtype: 'float32', isDisposed: false });
+    const err = await loadGPT2(dir, undefined, { onWeight: forged }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'LoadOptionError', code: 'E_ARG' });
+    expect((err as Error).message).toBe("onWeight('wte.weight') must return a float32 Tensor of shape [1000, 32], got an object with Tensor's prototype that no backend created");
+    // the forged object was not disposed: the live count would otherwise drop below where it started
+    expect(numTensors()).toBe(before);
+  });
+
+  it('a storage function must return a string', async () => {
+    const before = numTensors();
+    for (const [label, got] of [[42, 'number'], [undefined, 'undefined'], [null, 'null']] as const) {
+      await expect(loadGPT2Verbose(dir, undefined, () => {}, { storage: (() => label) as never })).rejects.toMatchObject({
+        name: 'LoadOptionError', code: 'E_ARG', message: `loadGPT2Verbose: options.storage() must return a string, got ${got}`,
+      });
+      await expect(loadGPT2(dir, undefined, { storage: (() => label) as never })).rejects.toMatchObject({ message: `loadGPT2: options.storage() must return a string, got ${got}` });
+    }
+    expect(numTensors()).toBe(before);
   });
 
   it('options of the wrong type are E_ARG errors naming the option', async () => {
