@@ -43,12 +43,26 @@ export class KernelModule {
     this.maxAllocBytes = WASM32_MAX_HEAP_BYTES - this.paramPtr;
   }
 
-  /** Compiles and instantiates the kernels (see {@link WasmLoadOptions} for where the bytes come from). */
+  /**
+   * Compiles and instantiates the kernels (see {@link WasmLoadOptions} for where the bytes come from).
+   * Throws `E_WASM_LOAD` naming the source when they cannot be read, compiled, checked or instantiated.
+   */
   static async load(opts: WasmLoadOptions = {}): Promise<KernelModule> {
     const { module, simd, source } = await compileKernelModule(opts);
     // The only import: Emscripten tells us the memory grew; views refresh lazily on buffer identity.
-    const instance = await WebAssembly.instantiate(module, { env: { emscripten_notify_memory_growth: () => undefined } });
-    return new KernelModule(instance.exports as unknown as KernelExports, simd, source);
+    return KernelModule.instantiate(module, { emscripten_notify_memory_growth: () => undefined }, simd, source, null);
+  }
+
+  /** Instantiates and initialises `module`; whatever the engine throws becomes `E_WASM_LOAD` naming `source`. */
+  private static async instantiate(module: WebAssembly.Module, env: Record<string, unknown>, simd: boolean, source: string, memory: WebAssembly.Memory | null): Promise<KernelModule> {
+    try {
+      const instance = await WebAssembly.instantiate(module, { env } as WebAssembly.Imports);
+      const exports = instance.exports as unknown as KernelExports;
+      return new KernelModule(memory ? { ...exports, memory } : exports, simd, source);
+    } catch (e) {
+      if (e instanceof WasmKernelError) throw e;
+      throw new WasmKernelError('E_WASM_LOAD', `instantiating the kernels from ${source} failed: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   /**
@@ -59,7 +73,7 @@ export class KernelModule {
    * 10 s; the workers are terminated then).
    */
   static async loadThreaded(opts: WasmLoadOptions, threads: number, startTimeoutMs?: number): Promise<KernelModule> {
-    const { module, source } = await compileKernelModule(opts, 'threads');
+    const { module, simd, source } = await compileKernelModule(opts, 'threads');
     // Limits as declared by build.sh (INITIAL_MEMORY 16 MiB, MAXIMUM_MEMORY 4 GiB, in 64 KiB pages).
     let memory: WebAssembly.Memory;
     try {
@@ -67,8 +81,7 @@ export class KernelModule {
     } catch (e) {
       throw new WasmKernelError('E_WASM_LOAD', `cannot create a shared WebAssembly.Memory: ${(e as Error).message}`);
     }
-    const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth: () => undefined } });
-    const km = new KernelModule({ ...(instance.exports as unknown as KernelExports), memory }, true, source);
+    const km = await KernelModule.instantiate(module, { memory, emscripten_notify_memory_growth: () => undefined }, simd, source, memory);
     if (threads > 1) km.pool = await ThreadPool.start(km, module, memory, threads - 1, startTimeoutMs);
     return km;
   }

@@ -33,3 +33,62 @@ export function threadsSupport(): { available: boolean; reason: string } {
   }
   return { available: true, reason: 'shared memory available' };
 }
+
+const V128 = 0x7b;
+
+/**
+ * Whether a module declares a 128-bit SIMD value: a function type with a `v128` parameter or result,
+ * or a `v128` local (type and code sections, WebAssembly core spec, binary format, with the
+ * SIMD proposal's valtype 0x7b). Every SIMD build of these kernels has v128 locals and the scalar
+ * build none, so this tells the builds apart without decoding instructions; a module that kept
+ * SIMD values only on the operand stack would read as `false`. `null` when the bytes cannot be
+ * parsed this far (e.g. a type form of the GC proposal).
+ */
+export function declaresV128(bytes: BufferSource): boolean | null {
+  const u8 = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+  let p = 8;
+  const byte = (): number => {
+    if (p >= u8.length) throw new RangeError('truncated');
+    return u8[p++];
+  };
+  const leb = (): number => {
+    let r = 0, shift = 0, b = 0;
+    do {
+      b = byte();
+      r += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return r;
+  };
+  // `ref null ht` / `ref ht` (0x63 / 0x64) carry a heap type index; every other valtype is one byte.
+  const valtype = (): number => {
+    const t = byte();
+    if (t === 0x63 || t === 0x64) leb();
+    return t;
+  };
+  try {
+    while (p < u8.length) {
+      const id = byte();
+      const end = leb() + p;
+      if (id === 1) {
+        for (let n = leb(); n > 0; n--) {
+          if (byte() !== 0x60) return null;
+          for (let half = 0; half < 2; half++) for (let m = leb(); m > 0; m--) if (valtype() === V128) return true;
+        }
+      } else if (id === 10) {
+        for (let n = leb(); n > 0; n--) {
+          const bodyEnd = leb() + p;
+          for (let g = leb(); g > 0; g--) {
+            leb();
+            if (valtype() === V128) return true;
+          }
+          p = bodyEnd;
+        }
+      }
+      p = end;
+    }
+    return false;
+  } catch {
+    return null;
+  }
+}
