@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configToJSON, gorchParamSpecs, gorchToHF, gpt2Small, loadGPT2, newKVCache, saveSafetensors, type HostTensor } from '@gorch/gpt2';
+import { configToJSON, gpt2Small, loadGPT2, newKVCache, saveSafetensors } from '@gorch/gpt2';
 import { noGrad } from '@gorch/autograd';
-import { Generator, setBackend, tensor, tidy } from '@gorch/tensor';
+import { setBackend, tensor, tidy } from '@gorch/tensor';
+import { randomGPT2State } from './random_gpt2';
 import { initWasmBackend } from '@gorch/kernels-wasm';
 
 const DIR = fileURLToPath(new URL('./.data/gpt2-small-random/', import.meta.url));
@@ -23,15 +24,7 @@ async function makeCheckpoint(): Promise<void> {
   if (existsSync(join(DIR, 'model.safetensors'))) return;
   mkdirSync(DIR, { recursive: true });
   const cfg = gpt2Small();
-  const g = new Generator(1234);
-  const state = new Map<string, HostTensor>();
-  for (const { name, shape } of gorchParamSpecs(cfg)) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (/ln_(1|2|f)\.weight$/.test(name)) data.fill(1);
-    else if (!name.endsWith('.bias')) for (let i = 0; i < data.length; i++) data[i] = 0.02 * g.normal();
-    state.set(name, { shape, data });
-  }
-  await saveSafetensors(join(DIR, 'model.safetensors'), gorchToHF(state, cfg));
+  await saveSafetensors(join(DIR, 'model.safetensors'), randomGPT2State(cfg));
   writeFileSync(join(DIR, 'config.json'), JSON.stringify(configToJSON(cfg), null, 2));
 }
 

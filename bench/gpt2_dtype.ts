@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noGrad } from '@gorch/autograd';
 import { weightStorage } from '@gorch/cli';
-import { configToJSON, gorchParamSpecs, gorchToHF, gpt2Small, loadGPT2, newKVCache, type HostTensor, type LoadGPT2Options } from '@gorch/gpt2';
+import { configToJSON, gpt2Small, loadGPT2, newKVCache, type LoadGPT2Options } from '@gorch/gpt2';
 import { encodeBf16, saveSafetensors, type TensorInput } from '@gorch/io-safetensors';
 import { initWasmBackend, repack, type WasmBackend } from '@gorch/kernels-wasm';
-import { argmax, Generator, getBackend, slice, tensor, tidy } from '@gorch/tensor';
+import { argmax, getBackend, slice, tensor, tidy } from '@gorch/tensor';
+import { randomGPT2State } from './random_gpt2';
 
 const DIR = fileURLToPath(new URL('./.data/gpt2-small-random-bf16/', import.meta.url));
 const args = process.argv.slice(2);
@@ -32,16 +33,8 @@ async function makeCheckpoint(): Promise<void> {
   if (existsSync(join(DIR, 'model.safetensors'))) return;
   mkdirSync(DIR, { recursive: true });
   const cfg = gpt2Small();
-  const g = new Generator(1234);
-  const state = new Map<string, HostTensor>();
-  for (const { name, shape } of gorchParamSpecs(cfg)) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (/ln_(1|2|f)\.weight$/.test(name)) data.fill(1);
-    else if (!name.endsWith('.bias')) for (let i = 0; i < data.length; i++) data[i] = 0.02 * g.normal();
-    state.set(name, { shape, data });
-  }
   const tensors: Record<string, TensorInput> = {};
-  for (const [key, t] of gorchToHF(state, cfg)) tensors[key] = { dtype: 'BF16', shape: t.shape, data: encodeBf16(t.data as Float32Array) };
+  for (const [key, t] of randomGPT2State(cfg)) tensors[key] = { dtype: 'BF16', shape: t.shape, data: encodeBf16(t.data as Float32Array) };
   await saveSafetensors(join(DIR, 'model.safetensors'), tensors, { format: 'pt' });
   writeFileSync(join(DIR, 'config.json'), JSON.stringify({ ...configToJSON(cfg), torch_dtype: 'bfloat16' }, null, 2));
 }

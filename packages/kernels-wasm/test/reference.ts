@@ -1,4 +1,5 @@
 // Straightforward JS loops the C kernels are checked against, and a seeded generator for inputs.
+import * as T from '@gorch/tensor';
 
 /** mulberry32: small deterministic PRNG so failures reproduce. */
 export function rng(seed: number): () => number {
@@ -28,6 +29,27 @@ export function refGemm(M: number, N: number, K: number, A: Float32Array, sam: n
       C[i * N + j] = s;
     }
   return C;
+}
+
+/**
+ * `T.matmul` of seeded random [M, K] and [K, N] float32 matrices on the active backend, beside the
+ * same product accumulated in float64 by {@link refGemm}: the max absolute difference and the
+ * largest |output| (a dead thread pool leaves zeros, which a tolerance alone would not catch).
+ */
+export function matmulVsFloat64(M: number, K: number, N: number, seed: number): { maxErr: number; maxAbs: number } {
+  const r = rng(seed);
+  const a = randn(M * K, r), b = randn(K * N, r);
+  const want = refGemm(M, N, K, a, K, 1, b, N, 1);
+  const A = T.tensor(a, { shape: [M, K] }), B = T.tensor(b, { shape: [K, N] });
+  const y = T.matmul(A, B);
+  const got = y.dataSync();
+  let maxErr = 0, maxAbs = 0;
+  for (let i = 0; i < M * N; i++) {
+    maxErr = Math.max(maxErr, Math.abs(got[i] - want[i]));
+    maxAbs = Math.max(maxAbs, Math.abs(got[i]));
+  }
+  for (const t of [A, B, y]) t.dispose();
+  return { maxErr, maxAbs };
 }
 
 /** IEEE binary16 bits -> number, by the definition (no bit tricks). */
