@@ -8,12 +8,17 @@
  * Calls are grouped by kind and size (power of two of the multiply-adds). Each group first times
  * both paths a few times, then takes the faster one by a moving average of time per multiply-add,
  * and still times the other path on one call in `EXPLORE_EVERY` so that a change of load is noticed.
+ * The first call of each path in a group is not counted: it may run code the engine has not
+ * optimised yet (V8 tiers wasm functions up after their first calls, in every worker), which once
+ * kept the first 128-token prefill on panel weights single-threaded (the pool looked 0.5-0.8x as
+ * fast from cold samples; 849 vs 642 ms against float32 rows, whose gemm the short prompt had
+ * already warmed up).
  */
 const WARMUP = 3; // timed calls of each path before choosing
 const EXPLORE_EVERY = 24;
 const ALPHA = 0.3; // weight of a new timing in the moving average
 
-interface GroupStats { calls: number; pooled: number; single: number; nPooled: number; nSingle: number }
+interface GroupStats { calls: number; pooled: number; single: number; nPooled: number; nSingle: number; warmPooled: boolean; warmSingle: boolean }
 
 export class SplitPolicy {
   private readonly groups = new Map<string, GroupStats>();
@@ -34,6 +39,11 @@ export class SplitPolicy {
   record(kind: string, macs: number, pooled: boolean, ms: number): void {
     const g = this.group(kind, macs);
     const perMac = ms / macs;
+    if (pooled ? !g.warmPooled : !g.warmSingle) {
+      if (pooled) g.warmPooled = true;
+      else g.warmSingle = true;
+      return;
+    }
     if (pooled) {
       g.pooled = g.nPooled === 0 ? perMac : g.pooled + ALPHA * (perMac - g.pooled);
       g.nPooled++;
@@ -52,7 +62,7 @@ export class SplitPolicy {
     const key = `${kind}:2^${Math.round(Math.log2(macs))}`;
     let g = this.groups.get(key);
     if (g === undefined) {
-      g = { calls: 0, pooled: 0, single: 0, nPooled: 0, nSingle: 0 };
+      g = { calls: 0, pooled: 0, single: 0, nPooled: 0, nSingle: 0, warmPooled: false, warmSingle: false };
       this.groups.set(key, g);
     }
     return g;

@@ -167,6 +167,20 @@ describe('kernel worker pool', () => {
 });
 
 describe('split policy', () => {
+  it('does not count the first (cold) call of each path', () => {
+    const p = new SplitPolicy();
+    let pooledLater = 0;
+    for (let i = 0; i < 24; i++) {
+      const pooled = p.usePool('gemm', 1 << 28);
+      // the first pooled call runs unoptimised code in the workers: 5x slower than one thread
+      const first = pooled ? i === 0 : false;
+      p.record('gemm', 1 << 28, pooled, first ? 10 : pooled ? 1 : 2);
+      if (i >= 12 && pooled) pooledLater++;
+    }
+    expect(p.summary()).toEqual([{ group: 'gemm:2^28', pool: true, speedup: 2 }]);
+    expect(pooledLater).toBeGreaterThanOrEqual(11);
+  });
+
   it('times both paths, then takes the faster one and still re-times the other now and then', () => {
     const p = new SplitPolicy();
     const picks: boolean[] = [];
