@@ -52,8 +52,8 @@ function formatFor(dtype: DtypeName, source: string): Format {
  *   product streams as one forward read); an untied `wte` is only gathered and keeps rows. Each
  *   weight is narrowed as it is read, so a BF16 checkpoint never exists as float32 in full.
  * - float32 (either backend): row-major, as loaded without options. On wasm, float32 panels were
- *   measured no faster to decode than rows (0.97x) and 0.75x as fast to prefill 128 tokens
- *   (bench/gpt2_dtype.ts, median of 7, 2026-11-30), so they are not used.
+ *   measured slower end to end than rows (decode 0.88x, prefill 128 tokens 0.87x;
+ *   bench/gpt2_dtype.ts, fresh processes, 2026-11-30), so they are not used.
  * - Biases, LayerNorm parameters and `wpe` stay float32 rows. `js` stores float32 only.
  *
  * `storage` describes the result for the load summary line (`weights bfloat16 panels`,
