@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initWasmBackend, toHalfStorage, wasmKernelModule, type ThreadPool } from '../src/index';
@@ -57,6 +58,23 @@ const tfjsWasm: Contender = {
   },
 };
 
+/**
+ * The ceiling probe (bench/ceiling.c): register-only f32x4 multiply-adds in the same wasm SIMD and V8,
+ * timed for the same floating-point work as the product, so "wasm / peak" says how much of what this
+ * machine can do at that moment the gemm gets. (Its speed drifts with the VM: 35-50 GFLOP/s seen.)
+ */
+async function peakProbe(): Promise<Contender> {
+  const { instance } = await WebAssembly.instantiate(readFileSync(join(here, 'ceiling.wasm')), {});
+  const peak = instance.exports.peak as (iters: number, m: number, k: number) => number;
+  return {
+    name: 'wasm f32x4 mul+add peak (registers only)',
+    setup: async (M, K, N) => {
+      const iters = Math.round((2 * M * K * N) / 96); // 96 flops per iteration
+      return { run: () => void peak(iters, 0.999, 0.001), free: () => {} };
+    },
+  };
+}
+
 function onnx(threads: number): Contender {
   return {
     name: threads === 1 ? 'onnxruntime-node (1 thread)' : 'onnxruntime-node (default threads)',
@@ -95,13 +113,13 @@ async function main(): Promise<void> {
   await tf.ready();
   console.log(`node ${process.version}, gorch wasm simd=${caps.simd}, ${caps.threadsReason}, tfjs backend=${tf.getBackend()}, rounds=${ROUNDS}, medians\n`);
 
-  const mm = [gorch('wasm'), tfjsWasm, onnx(1), onnx(0), ...(pool ? [gorch('wasm', undefined, true)] : []), ...(QUICK ? [] : [gorch('js')])];
-  console.log('| matmul M=K=N | ' + mm.map((c) => c.name).join(' | ') + ' | wasm / tfjs | wasm / ort-1t |');
-  console.log('|---' + '|---'.repeat(mm.length + 2) + '|');
+  const mm = [gorch('wasm'), tfjsWasm, onnx(1), await peakProbe(), onnx(0), ...(pool ? [gorch('wasm', undefined, true)] : []), ...(QUICK ? [] : [gorch('js')])];
+  console.log('| matmul M=K=N | ' + mm.map((c) => c.name).join(' | ') + ' | wasm / tfjs | wasm / ort-1t | wasm / peak |');
+  console.log('|---' + '|---'.repeat(mm.length + 3) + '|');
   for (const n of QUICK ? [256, 1024] : [256, 512, 1024]) {
     const t = await measure(mm, n, n, n, ROUNDS);
     const g = t.map((ms) => (2 * n ** 3) / ms / 1e6);
-    console.log(`| ${n} | ${g.map((v) => v.toFixed(1)).join(' | ')} | ${(g[0] / g[1]).toFixed(2)}× | ${(g[0] / g[2]).toFixed(2)}× |`);
+    console.log(`| ${n} | ${g.map((v) => v.toFixed(1)).join(' | ')} | ${(g[0] / g[1]).toFixed(2)}× | ${(g[0] / g[2]).toFixed(2)}× | ${((100 * g[0]) / g[3]).toFixed(0)} % |`);
   }
   console.log('\n(GFLOP/s)\n');
 
