@@ -144,14 +144,18 @@ export class KernelModule {
     return p;
   }
 
-  /** Copy of `n` float32 values at `ptr`. */
+  /**
+   * Copy of `n` float32 values at `ptr` (bit for bit, NaN payloads included). Copied with the
+   * typed-array constructor rather than `slice`: for 4 MB on Node 20 (interleaved, medians) 0.51 vs
+   * 0.95 ms from a plain heap, 0.87 vs 1.02 ms from the threads build's shared one.
+   */
   readF32(ptr: number, n: number): Float32Array {
-    return this.f32().slice(ptr >>> 2, (ptr >>> 2) + n);
+    return new Float32Array(this.f32().subarray(ptr >>> 2, (ptr >>> 2) + n));
   }
 
-  /** Copy of `n` int32 values at `ptr`. */
+  /** Copy of `n` int32 values at `ptr` (as {@link readF32}). */
   readI32(ptr: number, n: number): Int32Array {
-    return this.i32().slice(ptr >>> 2, (ptr >>> 2) + n);
+    return new Int32Array(this.i32().subarray(ptr >>> 2, (ptr >>> 2) + n));
   }
 
   /**
