@@ -10,6 +10,7 @@ const benches = {
   tokenizer: ['npx', 'tsx', 'bench/tokenizer.ts'],
   safetensors: ['npx', 'tsx', 'packages/io-safetensors/bench/safetensors.ts'],
   kernels: ['npx', 'tsx', 'packages/kernels-wasm/bench/kernels.ts'],
+  ceiling: ['npx', 'tsx', 'packages/kernels-wasm/bench/ceiling.ts'],
   decode: ['npx', 'tsx', 'bench/kernels/gpt2_decode.ts'],
   gpt2: ['npx', 'tsx', 'bench/gpt2.ts'],
 };

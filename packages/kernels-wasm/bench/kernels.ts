@@ -1,7 +1,7 @@
 // Kernel benchmark: gorch 'wasm' vs gorch 'js', @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD,
 // single-threaded) and onnxruntime-node (native; 1 intra-op thread and its default), in one process,
 // interleaved round by round so machine noise hits every contender alike. Reports medians.
-//   npx tsx packages/kernels-wasm/bench/kernels.ts [--rounds 7] [--quick]
+//   npx tsx packages/kernels-wasm/bench/kernels.ts [--rounds 7] [--quick] [--only matmul|matvec]
 import * as T from '@gorch/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -15,6 +15,7 @@ import { initWasmBackend, toHalfStorage, wasmKernelModule, type ThreadPool } fro
 const args = process.argv.slice(2);
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7;
 const QUICK = args.includes('--quick');
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
@@ -113,6 +114,11 @@ async function main(): Promise<void> {
   await tf.ready();
   console.log(`node ${process.version}, gorch wasm simd=${caps.simd}, ${caps.threadsReason}, tfjs backend=${tf.getBackend()}, rounds=${ROUNDS}, medians\n`);
 
+  if (ONLY !== 'matvec') await matmulTable();
+  if (ONLY !== 'matmul') await matvecTable();
+}
+
+async function matmulTable(): Promise<void> {
   const mm = [gorch('wasm'), tfjsWasm, onnx(1), await peakProbe(), onnx(0), ...(pool ? [gorch('wasm', undefined, true)] : []), ...(QUICK ? [] : [gorch('js')])];
   console.log('| matmul M=K=N | ' + mm.map((c) => c.name).join(' | ') + ' | wasm / tfjs | wasm / ort-1t | wasm / peak |');
   console.log('|---' + '|---'.repeat(mm.length + 3) + '|');
@@ -122,7 +128,9 @@ async function main(): Promise<void> {
     console.log(`| ${n} | ${g.map((v) => v.toFixed(1)).join(' | ')} | ${(g[0] / g[1]).toFixed(2)}× | ${(g[0] / g[2]).toFixed(2)}× | ${((100 * g[0]) / g[3]).toFixed(0)} % |`);
   }
   console.log('\n(GFLOP/s)\n');
+}
 
+async function matvecTable(): Promise<void> {
   const mv = [gorch('wasm'), gorch('wasm', 'bfloat16'), tfjsWasm, onnx(1), onnx(0), ...(pool ? [gorch('wasm', undefined, true), gorch('wasm', 'bfloat16', true)] : []), ...(QUICK ? [] : [gorch('js')])];
   console.log('| x[1,K] @ W[K,N] | ' + mv.map((c) => c.name).join(' | ') + ' | wasm / ort-1t | bf16 / ort-default |');
   console.log('|---' + '|---'.repeat(mv.length + 2) + '|');
