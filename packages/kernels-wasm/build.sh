@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds the committed wasm/*.wasm from src/c with Debian's Emscripten (3.1.6). Two builds of the
-# same source: 128-bit SIMD, and scalar for engines where WebAssembly.validate rejects SIMD.
+# Rebuilds the committed wasm/*.wasm from src/c with Debian's Emscripten (3.1.6), and the benchmarks'
+# bench/ceiling.wasm. Three builds of src/c: 128-bit SIMD, scalar for engines where
+# WebAssembly.validate rejects SIMD, and SIMD over shared memory for threads (below).
 # STANDALONE_WASM + --no-entry: no Emscripten JS glue (it fetch()es file paths under Node); the
 # loader in src/loader.ts instantiates the bytes itself.
 # The third build is the SIMD one over an imported shared memory (atomics + bulk memory; Emscripten
@@ -25,7 +26,7 @@ build() {
 build gorch-kernels-simd.wasm -msimd128
 build gorch-kernels.wasm
 build gorch-kernels-simd-threads.wasm -msimd128 -matomics -mbulk-memory -sIMPORTED_MEMORY=1 -Wl,--shared-memory
-# bench/kernels.ts's ceiling probes (bench/ceiling.c): not shipped, committed so benches need no toolchain.
+# The ceiling probes of bench/kernels.ts and bench/ceiling.ts (bench/ceiling.c): not shipped, committed so benches need no toolchain.
 emcc -O3 -msimd128 -ffp-contract=off -fno-unroll-loops -sSTANDALONE_WASM --no-entry -g0 bench/ceiling.c -o bench/ceiling.tmp.wasm
 mv bench/ceiling.tmp.wasm bench/ceiling.wasm
 ls -l wasm/*.wasm bench/ceiling.wasm

@@ -20,7 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 type Runner = () => Promise<void> | void;
-interface Contender { name: string; setup: (M: number, K: number, N: number) => Promise<{ run: Runner; free: () => void }> }
+/** `weightBytes`: bytes per weight element it streams (2 for half-width weights; 4 if absent). */
+interface Contender { name: string; weightBytes?: number; setup: (M: number, K: number, N: number) => Promise<{ run: Runner; free: () => void }> }
 
 function data(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);
@@ -35,6 +36,7 @@ let pool: ThreadPool | null = null;
 function gorch(backend: 'js' | 'wasm', half?: 'bfloat16', threads = false): Contender {
   return {
     name: (half ? `gorch wasm (${half} weights)` : `gorch ${backend}`) + (threads ? ` (${pool?.size ?? 1} threads)` : ''),
+    weightBytes: half ? 2 : 4,
     setup: async (M, K, N) => {
       T.setBackend(backend);
       const a = T.tensor(data(M * K, 1), { shape: [M, K] });
@@ -136,7 +138,7 @@ async function matvecTable(): Promise<void> {
   console.log('|---' + '|---'.repeat(mv.length + 2) + '|');
   for (const [K, N] of [[768, 3072], [3072, 768], [768, 50257]]) {
     const t = await measure(mv, 1, K, N, ROUNDS);
-    const gbs = t.map((ms, i) => (K * N * (i === 1 ? 2 : 4)) / ms / 1e6);
+    const gbs = t.map((ms, i) => (K * N * (mv[i].weightBytes ?? 4)) / ms / 1e6);
     const gf = t.map((ms) => (2 * K * N) / ms / 1e6);
     console.log(`| ${K}×${N} | ${t.map((_, i) => `${gbs[i].toFixed(1)} GB/s (${gf[i].toFixed(1)} GFLOP/s)`).join(' | ')} | ${(t[3] / t[0]).toFixed(2)}× | ${(t[4] / t[1]).toFixed(2)}× |`);
   }
