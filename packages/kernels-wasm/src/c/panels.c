@@ -106,35 +106,24 @@ static inline float one_f16(const uint16_t *p) { f4 v = f4_load_f16((const uint1
   float s[8] = {f4_hsum(a0), f4_hsum(a1), f4_hsum(a2), f4_hsum(a3),                                \
                 f4_hsum(a4), f4_hsum(a5), f4_hsum(a6), f4_hsum(a7)}
 
-static void group_f32(int K, const float *P, const float *x, float *y) {
-  f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
-  const float *p = P;
-  for (int k = 0; k + 4 <= K; k += 4, p += 32) {
-    f4 xv = f4_load(x + k);
-    a0 += f4_load(p) * xv;      a1 += f4_load(p + 4) * xv;
-    a2 += f4_load(p + 8) * xv;  a3 += f4_load(p + 12) * xv;
-    a4 += f4_load(p + 16) * xv; a5 += f4_load(p + 20) * xv;
-    a6 += f4_load(p + 24) * xv; a7 += f4_load(p + 28) * xv;
+/* float32 and float16 groups: 4 weights per 16-byte chunk, one loader call each (LOAD widens). */
+#define GROUP_4WIDE(T, W_T, LOAD)                                                                  \
+  static void group_##T(int K, const W_T *P, const float *x, float *y) {                           \
+    f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};             \
+    const W_T *p = P;                                                                              \
+    for (int k = 0; k + 4 <= K; k += 4, p += 32) {                                                 \
+      f4 xv = f4_load(x + k);                                                                      \
+      a0 += LOAD(p) * xv;      a1 += LOAD(p + 4) * xv;                                             \
+      a2 += LOAD(p + 8) * xv;  a3 += LOAD(p + 12) * xv;                                            \
+      a4 += LOAD(p + 16) * xv; a5 += LOAD(p + 20) * xv;                                            \
+      a6 += LOAD(p + 24) * xv; a7 += LOAD(p + 28) * xv;                                            \
+    }                                                                                              \
+    HSUM8(y);                                                                                      \
+    PANEL_TAIL(T, W_T, P, 4);                                                                      \
+    for (int r = 0; r < 8; r++) y[r] = s[r];                                                       \
   }
-  HSUM8(y);
-  PANEL_TAIL(f32, float, P, 4);
-  for (int r = 0; r < 8; r++) y[r] = s[r];
-}
-
-static void group_f16(int K, const uint16_t *P, const float *x, float *y) {
-  f4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
-  const uint16_t *p = P;
-  for (int k = 0; k + 4 <= K; k += 4, p += 32) {
-    f4 xv = f4_load(x + k);
-    a0 += f4_load_f16(p) * xv;      a1 += f4_load_f16(p + 4) * xv;
-    a2 += f4_load_f16(p + 8) * xv;  a3 += f4_load_f16(p + 12) * xv;
-    a4 += f4_load_f16(p + 16) * xv; a5 += f4_load_f16(p + 20) * xv;
-    a6 += f4_load_f16(p + 24) * xv; a7 += f4_load_f16(p + 28) * xv;
-  }
-  HSUM8(y);
-  PANEL_TAIL(f16, uint16_t, P, 4);
-  for (int r = 0; r < 8; r++) y[r] = s[r];
-}
+GROUP_4WIDE(f32, float, f4_load)
+GROUP_4WIDE(f16, uint16_t, f4_load_f16)
 
 /* bfloat16: 8 weights per 16-byte load, even k by a shift and odd k by a mask (see matvec.c). */
 #define BF16_STEP(acc, p)                                                                          \
