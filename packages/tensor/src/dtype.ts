@@ -20,6 +20,16 @@ export function makeArray(dtype: DType, n: number, op = 'allocate'): TypedArray 
 }
 
 /**
+ * The same storage read as 32-bit integers (an `Int32Array` is returned as is). Kernels that only move
+ * elements (transpose, broadcast, tril, where, gather) copy through it so every float keeps its exact
+ * bits, as torch's copies do: a `Float32Array` element read in JS becomes a double, and the round trip
+ * turns a signalling NaN (e.g. 0x7f800001) into a quiet one (0x7fc00001).
+ */
+export function bitsOf(a: TypedArray): Int32Array {
+  return a instanceof Int32Array ? a : new Int32Array(a.buffer, a.byteOffset, a.length);
+}
+
+/**
  * Result dtype of a binary arithmetic op (PyTorch type promotion restricted to gorch's two dtypes):
  * int32 only when both operands are int32.
  */

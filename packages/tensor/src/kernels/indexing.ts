@@ -1,4 +1,4 @@
-import { makeArray } from '../dtype';
+import { bitsOf, makeArray } from '../dtype';
 import { IndexError } from '../errors';
 import { readInput, type KernelConfig, type TensorInfo } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
@@ -92,12 +92,13 @@ export const gatherKernel: KernelConfig = {
   backendName: 'js',
   kernelFunc: ({ inputs, attrs }) => {
     const [xi, ii] = inputs;
-    const x = readInput(xi);
-    const out = makeArray(xi.dtype, sizeOf(ii.shape));
+    const x = bitsOf(readInput(xi));
+    const values = makeArray(xi.dtype, sizeOf(ii.shape));
+    const out = bitsOf(values);
     gatherLike('gather', xi, ii, attrs.axis, (xp, p) => {
       out[p] = x[xp];
     });
-    return result(out, ii.shape, xi.dtype);
+    return result(values, ii.shape, xi.dtype);
   },
 };
 

@@ -1,16 +1,17 @@
-import { makeArray, type DType, type TypedArray } from '../dtype';
+import { bitsOf, makeArray, type DType, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import { broadcastIndex, result } from './util';
 
-/** Copies `x` of `shape` into a new contiguous array with dims permuted by `perm`. */
-export function permuteValues(x: TypedArray, shape: Shape, perm: readonly number[], dtype: DType): { values: TypedArray; shape: number[] } {
+/** Copies `x` of `shape` into a new contiguous array with dims permuted by `perm` (bit-exact: {@link bitsOf}). */
+export function permuteValues(input: TypedArray, shape: Shape, perm: readonly number[], dtype: DType): { values: TypedArray; shape: number[] } {
   const r = shape.length;
   const outShape = perm.map((p) => shape[p]);
-  const n = x.length;
-  const out = makeArray(dtype, n);
-  if (n === 0) return { values: out, shape: outShape };
+  const n = input.length;
+  const values = makeArray(dtype, n);
+  if (n === 0) return { values, shape: outShape };
+  const x = bitsOf(input), out = bitsOf(values);
   const inStrides = stridesOf(shape);
   const s = perm.map((p) => inStrides[p]);
   if (r === 2 && perm[0] === 1) {
@@ -23,7 +24,7 @@ export function permuteValues(x: TypedArray, shape: Shape, perm: readonly number
         for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * R + i] = x[i * C + j];
       }
     }
-    return { values: out, shape: outShape };
+    return { values, shape: outShape };
   }
   const last = outShape[r - 1];
   const ls = s[r - 1];
@@ -39,7 +40,7 @@ export function permuteValues(x: TypedArray, shape: Shape, perm: readonly number
       counter[d] = 0;
     }
   }
-  return { values: out, shape: outShape };
+  return { values, shape: outShape };
 }
 
 /** `Transpose` {perm}: contiguous copy with permuted dims. */
@@ -59,16 +60,17 @@ export const broadcastToKernel: KernelConfig = {
   backendName: 'js',
   kernelFunc: ({ inputs, attrs }) => {
     const info = inputs[0];
-    const x = readInput(info);
+    const x = bitsOf(readInput(info));
     const shape: Shape = attrs.shape;
     const n = sizeOf(shape);
-    const out = makeArray(info.dtype, n);
+    const values = makeArray(info.dtype, n);
+    const out = bitsOf(values);
     if (x.length === 1) out.fill(x[0]);
     else if (n > 0) {
       const idx = broadcastIndex(info.shape, shape);
       for (let i = 0; i < n; i++) out[i] = x[idx[i]];
     }
-    return result(out, shape, info.dtype);
+    return result(values, shape, info.dtype);
   },
 };
 
@@ -130,12 +132,13 @@ export const triangularKernel: KernelConfig = {
   backendName: 'js',
   kernelFunc: ({ inputs, attrs }) => {
     const info = inputs[0];
-    const x = readInput(info);
+    const x = bitsOf(readInput(info));
     const { upper, diagonal } = attrs as { upper: boolean; diagonal: number };
     const r = info.shape.length;
     const R = info.shape[r - 2];
     const C = info.shape[r - 1];
-    const out = makeArray(info.dtype, x.length);
+    const values = makeArray(info.dtype, x.length);
+    const out = bitsOf(values);
     for (let m = 0; m < x.length; m += R * C) {
       for (let i = 0; i < R; i++) {
         // keep j - i <= diagonal (tril) or j - i >= diagonal (triu)
@@ -144,6 +147,6 @@ export const triangularKernel: KernelConfig = {
         for (let j = lo; j < hi; j++) out[m + i * C + j] = x[m + i * C + j];
       }
     }
-    return result(out, info.shape, info.dtype);
+    return result(values, info.shape, info.dtype);
   },
 };

@@ -1,4 +1,4 @@
-import { makeArray, promoteTypes } from '../dtype';
+import { bitsOf, makeArray, promoteTypes, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { broadcastShapes, sizeOf } from '../shape';
@@ -14,9 +14,11 @@ export const whereKernel: KernelConfig = {
     const dtype = promoteTypes(ai.dtype, bi.dtype);
     const n = sizeOf(shape);
     const c = readInput(ci);
-    const a = readInput(ai);
-    const b = readInput(bi);
-    const out = makeArray(dtype, n);
+    const values = makeArray(dtype, n);
+    // same dtypes: select bit patterns ({@link bitsOf}); mixed: convert int32 values to float32
+    const same = ai.dtype === dtype && bi.dtype === dtype;
+    const view = (t: TypedArray): TypedArray => (same ? bitsOf(t) : t);
+    const a = view(readInput(ai)), b = view(readInput(bi)), out = view(values);
     if (c.length === n && a.length === n && b.length === n) {
       for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? a[i] : b[i];
     } else if (a.length === 1 && b.length === n && c.length > 0 && isSuffix(ci.shape, shape)) {
@@ -30,6 +32,6 @@ export const whereKernel: KernelConfig = {
       const ib = broadcastIndex(bi.shape, shape);
       for (let i = 0; i < n; i++) out[i] = c[ic[i]] !== 0 ? a[ia[i]] : b[ib[i]];
     }
-    return result(out, shape, dtype);
+    return result(values, shape, dtype);
   },
 };
