@@ -1,5 +1,6 @@
-// Ops that only move elements keep every float32 bit pattern, as torch's copies do: signalling NaNs
-// (a JS number round trip would quiet them), NaN signs and payloads, -0, subnormals. Goldens:
+// Ops whose results are input elements, moved or with only the sign bit changed, give torch's exact
+// bits: signalling NaNs (a JS number round trip would quiet them), NaN signs and payloads, -0,
+// subnormals; relu keeps -0 and NaN; max pooling returns a window's last NaN. Goldens:
 // test/golden/bit_copies.json, written by tools/fixtures/tensor_bit_copies.py (run with /usr/bin/python3).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,16 @@ const ops: Record<string, (...xs: g.Tensor[]) => g.Tensor> = {
   cat: (a, b) => g.cat([a, b], 1),
   slice: (x) => g.slice(x, 1, 1, 4),
   clone: (x) => g.clone(x),
+  im2col_padded: (x) => g.im2col(x, 2, { padding: 1 }),
+  relu: (x) => g.relu(x),
+  neg: (x) => g.neg(x),
+  abs: (x) => g.abs(x),
+  maximum: (a, b) => g.maximum(a, b),
+  minimum: (a, b) => g.minimum(a, b),
+  maximum_signed_zeros: (a, b) => g.maximum(a, b),
+  minimum_signed_zeros: (a, b) => g.minimum(a, b),
+  max_pool2d: (x) => g.maxPool2d(x, 2),
+  max_pool2d_padded: (x) => g.maxPool2d(x, 3, { stride: 2, padding: 1 }),
 };
 
 describe.each(availableBackends())('bit-exact copies vs PyTorch on backend %s', (backend) => {

@@ -42,7 +42,9 @@ EXPORT void gorch_conv2d(const int *p, const float *x, const float *w, const flo
   }
 }
 
-/* p: [N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw]; out [N, C, OH, OW]; padding counts as -Inf. */
+/* p: [N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw]; out [N, C, OH, OW]; padding counts as -Inf.
+ * torch's rule (aten/src/ATen/native/cpu/MaxPoolKernel.cpp): `v > max || isnan(v)` takes over, so a
+ * window's last NaN is its result, copied with its bits. */
 EXPORT void gorch_max_pool2d(const int *p, const float *x, float *out) {
   int N = p[0], C = p[1], H = p[2], W = p[3], kh = p[4], kw = p[5];
   int sh = p[6], sw = p[7], ph = p[8], pw = p[9], dh = p[10], dw = p[11];
@@ -61,11 +63,9 @@ EXPORT void gorch_max_pool2d(const int *p, const float *x, float *out) {
             int ix = ox * sw - pw + j * dw;
             if (ix < 0 || ix >= W) continue;
             float v = xp[(size_t)iy * W + ix];
-            if (v > m || v != v) m = v; /* NaN wins, as in torch */
-            if (m != m) goto done;
+            if (v > m || v != v) m = v;
           }
         }
-      done:
         op[(size_t)oy * OW + ox] = m;
       }
   }

@@ -24,9 +24,10 @@ DEFINE_INNER(add, x + y, x + y)
 DEFINE_INNER(sub, x - y, x - y)
 DEFINE_INNER(mul, x * y, x * y)
 DEFINE_INNER(div, x / y, x / y)
-/* NaN propagates like Math.max / torch.maximum */
-DEFINE_INNER(max, f4_select((x != x) | (y != y), x + y, f4_max(x, y)), (x != x || y != y) ? x + y : (x > y ? x : y))
-DEFINE_INNER(min, f4_select((x != x) | (y != y), x + y, f4_min(x, y)), (x != x || y != y) ? x + y : (x < y ? x : y))
+/* torch.maximum / minimum: the default NaN 0x7fc00000 if either is NaN (torch's scalar path), else
+ * `x` unless `y` is strictly beyond it (pmax / pmin), so the vector body and the tail agree on ±0. */
+DEFINE_INNER(max, f4_select((x != x) | (y != y), f4_splat(__builtin_nanf("")), f4_max(x, y)), (x != x || y != y) ? __builtin_nanf("") : (x < y ? y : x))
+DEFINE_INNER(min, f4_select((x != x) | (y != y), f4_splat(__builtin_nanf("")), f4_min(x, y)), (x != x || y != y) ? __builtin_nanf("") : (y < x ? y : x))
 
 typedef void (*inner_fn)(int, const float *, int, const float *, int, float *);
 static const inner_fn INNER[] = {inner_add, inner_sub, inner_mul, inner_div, inner_max, inner_min};
@@ -72,8 +73,7 @@ static inline f4 unary_vec(int op, f4 x) {
     f4 u = f4_splat(0.79788456080286536f) * (x + f4_splat(0.044715f) * x * x * x);
     return f4_splat(0.5f) * x * (f4_splat(1.0f) + f4_tanh(u));
   }
-  /* relu keeps NaN, as torch does */
-  case U_RELU: return f4_select(x < f4_splat(0.0f), f4_splat(0.0f), x);
+  case U_RELU: return f4_relu(x);
   case U_NEG: return -x;
   case U_ABS: return f4_abs(x);
   case U_SQRT: return f4_sqrt(x);

@@ -24,17 +24,19 @@ void gorch_linear_gemm(int M, int N, int K, int n0, int n1, const float *x, cons
 /* Rows up to which half-width or panel weights go through matvec instead of the gemm. */
 #define HALF_MATVEC_ROWS 8
 
+/* dst = src widened to float32 with torch's bits: bfloat16 << 16; float16 as .float() converts it,
+ * a signalling NaN made quiet. */
 EXPORT void gorch_widen(int fmt, int n, const uint16_t *src, float *dst) {
   int i = 0;
   if (fmt == FMT_BF16) {
     for (; i + 4 <= n; i += 4) f4_store(dst + i, f4_load_bf16(src + i));
   } else {
-    for (; i + 4 <= n; i += 4) f4_store(dst + i, f4_load_f16(src + i));
+    for (; i + 4 <= n; i += 4) f4_store(dst + i, f4_quiet_nan(f4_load_f16(src + i)));
   }
   if (i < n) {
     uint16_t t[4] = {0, 0, 0, 0};
     for (int j = 0; i + j < n; j++) t[j] = src[i + j];
-    f4 v = fmt == FMT_BF16 ? f4_load_bf16(t) : f4_load_f16(t);
+    f4 v = fmt == FMT_BF16 ? f4_load_bf16(t) : f4_quiet_nan(f4_load_f16(t));
     for (int j = 0; i + j < n; j++) dst[i + j] = v[j];
   }
 }

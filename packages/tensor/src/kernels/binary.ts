@@ -94,8 +94,10 @@ export const binaryKernels: KernelConfig[] = [
   binaryKernel(KernelName.Mul, (x, y) => x * y, promote, mulLoops),
   binaryKernel(KernelName.Div, (x, y) => x / y, toFloat, divLoops),
   binaryKernel(KernelName.Pow, Math.pow, promote),
-  binaryKernel(KernelName.Maximum, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), promote),
-  binaryKernel(KernelName.Minimum, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y), promote),
+  // torch.maximum / minimum: NaN if either is NaN (0x7fc00000, torch's scalar path; its vector path
+  // gives 0xffffffff), else `a` unless `b` is strictly beyond it, so (-0, +0) gives -0 and (+0, -0) +0
+  binaryKernel(KernelName.Maximum, (x, y) => (x !== x || y !== y ? NaN : y > x ? y : x), promote),
+  binaryKernel(KernelName.Minimum, (x, y) => (x !== x || y !== y ? NaN : y < x ? y : x), promote),
   binaryKernel(KernelName.Equal, (x, y) => (x === y ? 1 : 0), toInt),
   binaryKernel(KernelName.Greater, (x, y) => (x > y ? 1 : 0), toInt),
   binaryKernel(KernelName.Less, (x, y) => (x < y ? 1 : 0), toInt),

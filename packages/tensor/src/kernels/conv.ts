@@ -1,4 +1,4 @@
-import { promoteTypes, type DType, type TypedArray } from '../dtype';
+import { bitsOf, makeArray, promoteTypes, type DType, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { gemmNN } from './gemm';
@@ -62,31 +62,34 @@ export const maxPool2dKernel: KernelConfig = {
     const x = readInput(xi);
     const [N, C, H, W] = xi.shape;
     const { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometry(H, W, attrs as WindowAttrs);
-    const out = xi.dtype === 'int32' ? new Int32Array(N * C * oh * ow) : new Float32Array(N * C * oh * ow);
+    const values = makeArray(xi.dtype, N * C * oh * ow);
+    // the winner is copied as its bit pattern (bitsOf); an empty window gives -Infinity
+    const xb = bitsOf(x), out = bitsOf(values);
+    const minusInf = bitsOf(makeArray(xi.dtype, 1).fill(-Infinity))[0];
     let o = 0;
     for (let nc = 0; nc < N * C; nc++) {
       const img = nc * H * W;
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
           let m = -Infinity;
-          window: for (let i = 0; i < kh; i++) {
+          let at = -1;
+          for (let i = 0; i < kh; i++) {
             const y = oy * sh - ph + i * dh;
             if (y < 0 || y >= H) continue;
             for (let j = 0; j < kw; j++) {
               const xx = ox * sw - pw + j * dw;
               if (xx < 0 || xx >= W) continue;
-              const v = x[img + y * W + xx];
-              if (v > m) m = v;
-              else if (v !== v) {
-                m = v;
-                break window;
-              }
+              const p = img + y * W + xx;
+              const v = x[p];
+              // torch's max_pool2d rule (aten/src/ATen/native/cpu/MaxPoolKernel.cpp): a NaN always
+              // takes over, so the window's last NaN is the result
+              if (v > m || v !== v) { m = v; at = p; }
             }
           }
-          out[o++] = m;
+          out[o++] = at < 0 ? minusInf : xb[at];
         }
       }
     }
-    return result(out, [N, C, oh, ow], xi.dtype);
+    return result(values, [N, C, oh, ow], xi.dtype);
   },
 };

@@ -1,4 +1,4 @@
-import { makeArray, type TypedArray } from '../dtype';
+import { bitsOf, makeArray, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { result } from './util';
@@ -83,9 +83,12 @@ export const im2colKernel: KernelConfig = {
     const padValue: number = attrs.padValue ?? 0;
     const L = geo.oh * geo.ow;
     const rows = C * geo.kh * geo.kw;
-    const out = makeArray(xi.dtype, N * rows * L);
-    for (let n = 0; n < N; n++) im2colInto(x, n * C * H * W, C, geo, padValue, out, n * rows * L);
-    return result(out, [N, rows, L], xi.dtype);
+    const values = makeArray(xi.dtype, N * rows * L);
+    // copied as bit patterns (bitsOf), the padding value converted to its bits once
+    const padBits = bitsOf(makeArray(xi.dtype, 1).fill(padValue))[0];
+    const xBits = bitsOf(x), out = bitsOf(values);
+    for (let n = 0; n < N; n++) im2colInto(xBits, n * C * H * W, C, geo, padBits, out, n * rows * L);
+    return result(values, [N, rows, L], xi.dtype);
   },
 };
 

@@ -1,4 +1,4 @@
-import { makeArray, type DType, type TypedArray } from '../dtype';
+import { bitsOf, makeArray, type DType, type TypedArray } from '../dtype';
 import { readInput, type KernelConfig } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { result } from './util';
@@ -41,14 +41,23 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** JS kernels of the unary element-wise ops (Gelu and Cast have attrs and live beside them). */
 export const unaryKernels: KernelConfig[] = [
-  unaryKernel(KernelName.Neg, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = -x[i]; }, true),
+  // float neg/abs flip/clear the sign bit only, as torch (and IEEE 754 §5.5.1) do: NaN payloads,
+  // signalling NaNs included, pass unchanged; int32 neg wraps like torch's.
+  unaryKernel(KernelName.Neg, (x, o, n) => {
+    if (x instanceof Float32Array) { const xb = bitsOf(x), ob = bitsOf(o); for (let i = 0; i < n; i++) ob[i] = xb[i] ^ 0x80000000; }
+    else for (let i = 0; i < n; i++) o[i] = -x[i];
+  }, true),
   unaryKernel(KernelName.Exp, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]); }, false),
   unaryKernel(KernelName.Log, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(x[i]); }, false),
   unaryKernel(KernelName.Sqrt, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]); }, false),
-  unaryKernel(KernelName.Abs, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]); }, true),
+  unaryKernel(KernelName.Abs, (x, o, n) => {
+    if (x instanceof Float32Array) { const xb = bitsOf(x), ob = bitsOf(o); for (let i = 0; i < n; i++) ob[i] = xb[i] & 0x7fffffff; }
+    else for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]);
+  }, true),
   unaryKernel(KernelName.Tanh, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]); }, false),
   unaryKernel(KernelName.Sigmoid, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i])); }, false),
-  unaryKernel(KernelName.Relu, (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > 0 ? v : v !== v ? v : 0; } }, true),
+  // relu is torch's clamp_min(x, 0): x < 0 → 0, anything else (−0, NaN with its bits) kept as is.
+  unaryKernel(KernelName.Relu, (x, o, n) => { const xb = bitsOf(x), ob = bitsOf(o); for (let i = 0; i < n; i++) ob[i] = x[i] < 0 ? 0 : xb[i]; }, true),
   unaryKernel(KernelName.Erf, (x, o, n) => { for (let i = 0; i < n; i++) o[i] = erf(x[i]); }, false),
   {
     kernelName: KernelName.Gelu,
