@@ -15,11 +15,23 @@ export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** `[in, out] -> [out, in]` for a 2-D tensor (Conv1D <-> Linear weight layout). */
+/**
+ * The storage of `data` as 32-bit integer words (a view, no copy). Float32 values are moved through it
+ * so every bit pattern survives, as in torch's copies: a `Float32Array` element read into a JS number
+ * and stored back turns a signalling NaN quiet (0x7f800001 -> 0x7fc00001).
+ */
+function words(data: Float32Array | Int32Array): Int32Array {
+  return data instanceof Int32Array ? data : new Int32Array(data.buffer, data.byteOffset, data.length);
+}
+
+/**
+ * `[in, out] -> [out, in]` for a 2-D tensor (Conv1D <-> Linear weight layout), bit for bit like torch's
+ * `w.t().contiguous()` (signalling NaNs included).
+ */
 export function transpose2d(t: HostTensor): HostTensor {
   const [r, c] = t.shape;
-  const src = t.data;
-  const out = new (src.constructor as Float32ArrayConstructor)(r * c);
+  const src = words(t.data);
+  const out = new Int32Array(r * c);
   // 32x32 tiles keep both the reads and the writes in cache (a plain double loop is ~5x slower at GPT-2 sizes)
   const B = 32;
   for (let i0 = 0; i0 < r; i0 += B) {
@@ -31,5 +43,5 @@ export function transpose2d(t: HostTensor): HostTensor {
       }
     }
   }
-  return { shape: [c, r], data: out };
+  return { shape: [c, r], data: t.data instanceof Float32Array ? new Float32Array(out.buffer) : out };
 }

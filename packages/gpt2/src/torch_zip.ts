@@ -1,4 +1,5 @@
 import { unzipSync } from 'fflate';
+import { decodeBf16, decodeF16 } from '@gorch/io-safetensors';
 import { CheckpointError, PickleError } from './errors';
 import { numel, type HostTensor } from './host_tensor';
 import { preview, unpickle, type PickleGlobal } from './pickle';
@@ -72,14 +73,15 @@ function torchGlobals(src: string): Map<string, PickleGlobal> {
   return g;
 }
 
-/** Returns `(bytes, byteOffset) -> value` reading element i of a storage of `dtype`, as a JS number. */
+/**
+ * Returns `i -> value` reading element i of a float64 or integer storage as a JS number (exact for
+ * integers; float64 is rounded to float32 when stored). Float32 / float16 / bfloat16 storages never
+ * come here: see {@link widenFloat}.
+ */
 function storageView(type: StorageType, bytes: Uint8Array, src: string): (i: number) => number {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (type.dtype) {
-    case 'float32': return (i) => dv.getFloat32(4 * i, true);
     case 'float64': return (i) => dv.getFloat64(8 * i, true);
-    case 'float16': return (i) => f16(dv.getUint16(2 * i, true));
-    case 'bfloat16': return (i) => { F32_U32[0] = dv.getUint16(2 * i, true) << 16; return F32_VIEW[0]; };
     case 'int64': return (i) => {
       const v = dv.getBigInt64(8 * i, true);
       if (v < -2147483648n || v > 2147483647n) throw new CheckpointError(`${src}: int64 value ${v} does not fit int32`);
@@ -92,17 +94,46 @@ function storageView(type: StorageType, bytes: Uint8Array, src: string): (i: num
   }
 }
 
-const F32_U32 = new Uint32Array(1);
-const F32_VIEW = new Float32Array(F32_U32.buffer);
+/** Fills `out` with the elements of the strided tensor `t` in row-major order, `read(storage index)` each. */
+function gather(out: Float32Array | Int32Array | Uint16Array, read: (i: number) => number, t: TensorRef): void {
+  const { offset, size, stride } = t;
+  const idx = new Array<number>(size.length).fill(0);
+  let pos = offset;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = read(pos);
+    for (let d = size.length - 1; d >= 0; d--) {
+      idx[d]++;
+      pos += stride[d];
+      if (idx[d] < size[d]) break;
+      pos -= stride[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+}
 
-/** IEEE 754 binary16 -> number. */
-function f16(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
+/**
+ * A float32, float16 or bfloat16 tensor as float32 with exactly the bits torch's `.float()` gives:
+ * elements are read as integer codes, never as JS numbers (which would turn a signalling NaN such as
+ * 0x7f800001 quiet), then float16 is widened by io-safetensors' exact decoder (NaN sign and payload
+ * kept) and bfloat16 becomes its bits << 16.
+ */
+function widenFloat(dtype: string, bytes: Uint8Array, t: TensorRef, contiguous: boolean): Float32Array {
+  const n = numel(t.size);
+  const width = dtype === 'float32' ? 4 : 2;
+  const start = bytes.byteOffset + width * t.offset;
+  // fflate hands back a fresh buffer (byteOffset 0) per entry, so a contiguous tensor is usually aligned
+  const aligned = contiguous && start % width === 0;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dtype === 'float32') {
+    if (aligned) return new Float32Array(bytes.buffer.slice(start, start + 4 * n)); // a copy: the storage is cached
+    const out = new Int32Array(n);
+    gather(out, (i) => dv.getInt32(4 * i, true), t);
+    return new Float32Array(out.buffer);
+  }
+  let codes: Uint16Array;
+  if (aligned) codes = new Uint16Array(bytes.buffer, start, n);
+  else gather((codes = new Uint16Array(n)), (i) => dv.getUint16(2 * i, true), t);
+  return dtype === 'float16' ? decodeF16(codes) : decodeBf16(codes);
 }
 
 function materialize(name: string, t: TensorRef, bytes: Uint8Array, src: string): HostTensor {
@@ -121,31 +152,13 @@ function materialize(name: string, t: TensorRef, bytes: Uint8Array, src: string)
       throw new CheckpointError(`${src}: tensor "${name}" (shape [${size.join(', ')}], offset ${offset}) reads element ${last} of a storage of ${available}`);
     }
   }
-  const isFloat = storage.type.dtype.startsWith('float') || storage.type.dtype === 'bfloat16';
-  const out = isFloat ? new Float32Array(n) : new Int32Array(n);
-  if (n === 0) return { shape: size, data: out };
+  const { dtype } = storage.type;
+  const isFloat = dtype.startsWith('float') || dtype === 'bfloat16';
+  if (n === 0) return { shape: size, data: isFloat ? new Float32Array(0) : new Int32Array(0) };
   const contiguous = size.every((_, d) => stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
-  if (contiguous && storage.type.dtype === 'float32') {
-    // fast path: fflate hands back a fresh buffer (byteOffset 0) per entry
-    const start = bytes.byteOffset + 4 * offset;
-    if (start % 4 === 0) {
-      out.set(new Float32Array(bytes.buffer, start, n));
-      return { shape: size, data: out };
-    }
-  }
-  const read = storageView(storage.type, bytes, src);
-  const idx = new Array<number>(size.length).fill(0);
-  let pos = offset;
-  for (let i = 0; i < n; i++) {
-    out[i] = read(pos);
-    for (let d = size.length - 1; d >= 0; d--) {
-      idx[d]++;
-      pos += stride[d];
-      if (idx[d] < size[d]) break;
-      pos -= stride[d] * size[d];
-      idx[d] = 0;
-    }
-  }
+  if (dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16') return { shape: size, data: widenFloat(dtype, bytes, t, contiguous) };
+  const out = isFloat ? new Float32Array(n) : new Int32Array(n);
+  gather(out, storageView(storage.type, bytes, src), t);
   return { shape: size, data: out };
 }
 

@@ -78,17 +78,24 @@ export type ONNXTypedArray =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array
   | Uint32Array | BigInt64Array | BigUint64Array;
 
-/** Converts IEEE 754 half-precision bit patterns to float32 (exact: every half is a float). */
+/**
+ * Converts IEEE 754 half-precision bit patterns to float32 (exact: every half is a float), bit for bit
+ * as torch's `.float()`: a NaN keeps its sign and payload and gets the quiet bit (0xfc01 -> 0xffc02000).
+ */
 export function float16ToFloat32(bits: Uint16Array): Float32Array {
   const out = new Float32Array(bits.length);
+  const words = new Uint32Array(out.buffer);
   for (let i = 0; i < bits.length; i++) {
     const h = bits[i];
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
     if (exp === 0) out[i] = sign * frac * 2 ** -24;
-    else if (exp === 31) out[i] = frac ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+    else if (exp !== 31) out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+    else if (frac === 0) out[i] = sign * Infinity;
+    // a NaN is written as bits (storing the JS value NaN would drop sign and payload): sign, all-ones
+    // exponent, quiet bit, payload << 13
+    else words[i] = ((h & 0x8000) << 16) | 0x7fc00000 | (frac << 13);
   }
   return out;
 }

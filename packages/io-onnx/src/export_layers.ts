@@ -2,19 +2,27 @@
 import type { Tensor } from '@gorch/tensor';
 import { GELU, LayerNorm, Linear } from '@gorch/nn';
 import { float, type BuilderTensor, type ONNXModelBuilder } from './builder';
+import { transposeFloat32 } from './transpose';
 
-/** A parameter's values as a float32 builder tensor (a copy). */
-export function paramTensor(t: Tensor): BuilderTensor {
-  return { dims: [...t.shape], data: Float32Array.from(t.dataSync()) };
+/** A float32 parameter's values, bit for bit (a copy). */
+function floats(t: Tensor): Float32Array {
+  // `new Float32Array(typed array of the same type)` copies the bytes; `Float32Array.from` would iterate
+  // JS numbers, which the spec lets an engine use to change a NaN's bits
+  return new Float32Array(t.dataSync() as Float32Array);
 }
 
-/** A [rows, cols] parameter transposed to [cols, rows] (Linear weight [out, in] -> MatMul's [in, out]). */
+/** A parameter's values as a float32 builder tensor (a copy that keeps every bit). */
+export function paramTensor(t: Tensor): BuilderTensor {
+  return { dims: [...t.shape], data: floats(t) };
+}
+
+/**
+ * A [rows, cols] parameter transposed to [cols, rows] (Linear weight [out, in] -> MatMul's [in, out]),
+ * bit for bit as torch's `w.t().contiguous()` (signalling NaNs included).
+ */
 export function transposedParam(t: Tensor): BuilderTensor {
   const [rows, cols] = t.shape;
-  const src = t.dataSync();
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c];
-  return { dims: [cols, rows], data: out };
+  return { dims: [cols, rows], data: transposeFloat32(floats(t), rows, cols) };
 }
 
 /** A float32 constant initializer. */

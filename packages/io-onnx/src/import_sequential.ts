@@ -7,6 +7,7 @@ import { topologicalOrder } from './graph_order';
 import type { ONNXFile, ONNXGraph, ONNXNode } from './onnx_file';
 import type { ONNXTensor } from './tensor_data';
 import { onnxTensorValues } from './to_tensor';
+import { transposeFloat32 } from './transpose';
 
 type Layer = nn.TensorModule;
 
@@ -17,12 +18,12 @@ function floatTensor(t: ONNXTensor, shape: number[] = t.dims): Tensor {
   return tensor(values instanceof Float32Array ? values : Float32Array.from(values), { shape });
 }
 
+/** A 2-D constant transposed as float32, float bits kept exactly (torch's `.t()`). */
 function transpose2d(t: ONNXTensor): ONNXTensor {
   const [r, c] = t.dims;
-  const src = onnxTensorValues(t);
-  const out = new Float32Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j];
-  return { ...t, dtype: 'float32', dataType: 1, dims: [c, r], data: out };
+  const values = onnxTensorValues(t);
+  const src = values instanceof Float32Array ? values : Float32Array.from(values);
+  return { ...t, dtype: 'float32', dataType: 1, dims: [c, r], data: transposeFloat32(src, r, c) };
 }
 
 function load(m: nn.Module, tensors: Record<string, Tensor>): void {

@@ -4,7 +4,7 @@ import { DATA_TYPES } from './data_type';
 import { topologicalOrder } from './graph_order';
 import { int64ToNumber, type Int64Like } from './long';
 import type { AttributeTypeName, AttributeValue, ONNXFile, ONNXGraph, ONNXNode, ONNXValueInfo } from './onnx_file';
-import { onnxType } from './schema';
+import { onnxDecodeType } from './schema';
 import { decodeTensorProto, type DecodeContext, type ExternalDataReader, type TensorProtoMessage } from './tensor_data';
 import { checkWireFormat } from './wire_check';
 
@@ -174,7 +174,7 @@ export function parseONNX(bytes: Uint8Array, options: ParseONNXOptions = {}): ON
   checkWireFormat(bytes, 'ModelProto', source);
   let model: ModelMsg;
   try {
-    model = onnxType('ModelProto').decode(bytes) as unknown as ModelMsg;
+    model = onnxDecodeType('ModelProto').decode(bytes) as unknown as ModelMsg;
   } catch (err) {
     // The wire check accepts everything protobufjs reads, so this only guards against a library change.
     throw new ONNXError('E_ONNX_WIRE', `${source}: protobuf decoding failed: ${(err as Error).message}`);
@@ -204,6 +204,6 @@ export function parseONNX(bytes: Uint8Array, options: ParseONNXOptions = {}): ON
 export function parseTensorProto(bytes: Uint8Array, options: ParseONNXOptions = {}): ReturnType<typeof decodeTensorProto> {
   const source = options.source ?? '<bytes>';
   checkWireFormat(bytes, 'TensorProto', source);
-  const msg = onnxType('TensorProto').decode(bytes) as unknown as TensorProtoMessage;
+  const msg = onnxDecodeType('TensorProto').decode(bytes) as unknown as TensorProtoMessage;
   return decodeTensorProto(msg, { source, readExternal: options.readExternal });
 }

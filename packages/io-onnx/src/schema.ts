@@ -171,17 +171,36 @@ export const ONNX_SCHEMA_JSON = {
 } as const;
 
 let root: protobuf.Root | undefined;
+let decodeRoot: protobuf.Root | undefined;
+
+function resolved(json: object): protobuf.Root {
+  const r = protobuf.Root.fromJSON(json as protobuf.INamespace);
+  r.resolveAll();
+  return r;
+}
 
 /** The resolved protobufjs `Root` for {@link ONNX_SCHEMA_JSON} (built once, on first use). */
 export function onnxRoot(): protobuf.Root {
-  if (!root) {
-    root = protobuf.Root.fromJSON(ONNX_SCHEMA_JSON as unknown as protobuf.INamespace);
-    root.resolveAll();
-  }
-  return root;
+  return (root ??= resolved(ONNX_SCHEMA_JSON));
 }
 
 /** The protobufjs type for a message of package `onnx`, e.g. `onnxType('ModelProto')`. */
 export function onnxType(name: string): protobuf.Type {
   return onnxRoot().lookupType(`onnx.${name}`);
+}
+
+/**
+ * The type parseONNX decodes `name` with: {@link onnxType}'s schema except that TensorProto.float_data
+ * is read as `fixed32`, the same wire encoding (4 little-endian bytes each), so every float arrives as
+ * its bit pattern (an unsigned integer). Read as `float`, protobufjs hands back JS numbers, and a
+ * signalling NaN (0x7f800001) comes back quiet (0x7fc00001). Only decoding uses it; the schema
+ * itself, {@link onnxType} and every encoder keep the spec's `float`.
+ */
+export function onnxDecodeType(name: string): protobuf.Type {
+  if (!decodeRoot) {
+    const json = JSON.parse(JSON.stringify(ONNX_SCHEMA_JSON));
+    json.nested.onnx.nested.TensorProto.fields.float_data.type = 'fixed32';
+    decodeRoot = resolved(json);
+  }
+  return decodeRoot.lookupType(`onnx.${name}`);
 }

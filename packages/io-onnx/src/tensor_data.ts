@@ -30,13 +30,17 @@ export interface ONNXTensor {
 /** Reads external tensor data: `length` bytes (or to the end of the file when undefined) from `offset` of `location`. */
 export type ExternalDataReader = (location: string, offset: number, length: number | undefined, tensorName: string) => Uint8Array;
 
-/** The decoded protobufjs message fields of a TensorProto that this file reads. */
+/**
+ * The decoded protobufjs message fields of a TensorProto that this file reads, as
+ * `onnxDecodeType('TensorProto')` (schema.ts) decodes them.
+ */
 export interface TensorProtoMessage {
   name?: string;
   dims?: Int64Like[];
   data_type?: number;
   segment?: unknown;
   raw_data?: Uint8Array;
+  /** float32 bit patterns as unsigned integers (read as `fixed32`, so NaN payloads survive). */
   float_data?: number[];
   int32_data?: number[];
   int64_data?: Int64Like[];
@@ -160,7 +164,7 @@ export function decodeTensorProto(msg: TensorProtoMessage, ctx: DecodeContext): 
     throw new ONNXError('E_ONNX_DATA', `${label} (${info.name}, dims [${dims}]) needs ${expected} values in ${info.field}, found ${values.length}`);
   }
   switch (info.field) {
-    case 'float_data': return tensor(Float32Array.from(values as number[]));
+    case 'float_data': return tensor(new Float32Array(Uint32Array.from(values as number[]).buffer)); // the words' bits, as raw_data
     case 'double_data': return tensor(Float64Array.from(values as number[]));
     case 'int64_data': return tensor(BigInt64Array.from(values as Int64Like[], (v) => int64ToBigInt(v)));
     case 'uint64_data':

@@ -6,8 +6,10 @@ import { SafetensorsError } from './errors.js';
  *
  * Widening is exact for every value (F16 through a 65,536-entry table, BF16 by a 16-bit shift);
  * narrowing rounds to nearest, ties to even, overflows to ±Inf, keeps subnormals, and keeps NaN a
- * NaN (quiet, with the sign). Sources: IEEE 754-2019 §4.3.1 and §5.4.2; the bfloat16 rounding of
- * PyTorch's `c10::BFloat16` (`round_to_nearest_even`), checked against torch in the tests.
+ * NaN. NaNs follow torch: widening F16 keeps the sign and payload and sets the quiet bit, widening
+ * BF16 is the bits << 16 (signalling NaNs stay signalling), both as `.float()` does; narrowing to F16
+ * gives `.half()`'s sign | 0x7e00 (for BF16 see {@link encodeBf16}). Sources: IEEE 754-2019 §4.3.1 and §5.4.2; the bfloat16 rounding of PyTorch's
+ * `c10::BFloat16` (`round_to_nearest_even`), checked against torch in the tests.
  */
 
 const f32 = new Float32Array(1);
@@ -43,13 +45,13 @@ export function bf16ToF32(b: number): number {
   return f32[0]!;
 }
 
-/** F16 bits of `x` after rounding to float32 then to F16 (round to nearest, ties to even). */
+/** F16 bits of `x` after rounding to float32 then to F16 (round to nearest, ties to even; NaN -> sign | 0x7e00). */
 export function f32ToF16(x: number): number {
   f32[0] = x;
   return f32BitsToF16(u32[0]!);
 }
 
-/** BF16 bits of `x` after rounding to float32 then to BF16 (round to nearest, ties to even). */
+/** BF16 bits of `x` after rounding to float32 then to BF16 (round to nearest, ties to even; NaN: see {@link encodeBf16}). */
 export function f32ToBf16(x: number): number {
   f32[0] = x;
   return f32BitsToBf16(u32[0]!);
@@ -58,7 +60,9 @@ export function f32ToBf16(x: number): number {
 function f32BitsToF16(w: number): number {
   const sign = (w >>> 16) & 0x8000;
   const abs = w & 0x7fffffff;
-  if (abs >= 0x7f800000) return abs > 0x7f800000 ? sign | 0x7e00 | ((abs >>> 13) & 0x3ff) : sign | 0x7c00;
+  // NaN: torch's `.half()` (c10::detail::fp16_ieee_from_fp32_value) keeps only the sign, so
+  // 0xffc12345 -> 0xfe00 and 0x7fbfffff -> 0x7e00 (the payload is dropped, not truncated)
+  if (abs >= 0x7f800000) return abs > 0x7f800000 ? sign | 0x7e00 : sign | 0x7c00;
   if (abs >= 0x477ff000) return sign | 0x7c00; // ≥ 65520 rounds past the largest F16, 65504
   if (abs < 0x38800000) {
     // F16 subnormal (or zero): value / 2^-24, rounded to nearest even as an integer.
@@ -77,14 +81,18 @@ function f32BitsToF16(w: number): number {
 }
 
 function f32BitsToBf16(w: number): number {
+  // NaN: the top 16 bits with the quiet bit set (sign and top payload bits kept); torch has no single answer to match (see encodeBf16)
   if ((w & 0x7fffffff) > 0x7f800000) return ((w >>> 16) | 0x40) & 0xffff;
   return ((w + 0x7fff + ((w >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-/** Decodes F16 bits into `out` (a new Float32Array when omitted). */
+/** Decodes F16 bits into `out` (a new Float32Array when omitted), bit for bit as torch's `.float()`. */
 export function decodeF16(bits: Uint16Array, out = new Float32Array(bits.length)): Float32Array {
+  // copied as 32-bit words: a float read into a JS number and stored back may change a NaN's bits
   const t = table();
-  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]!]!;
+  const tw = new Uint32Array(t.buffer);
+  const o = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < bits.length; i++) o[i] = tw[bits[i]!]!;
   return out;
 }
 
@@ -95,7 +103,7 @@ export function decodeBf16(bits: Uint16Array, out = new Float32Array(bits.length
   return out;
 }
 
-/** Encodes float32 values as F16 bits (round to nearest, ties to even). */
+/** Encodes float32 values as F16 bits (round to nearest, ties to even; NaN -> sign | 0x7e00, as torch's `.half()`). */
 export function encodeF16(values: Float32Array): Uint16Array {
   const w = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
@@ -103,7 +111,12 @@ export function encodeF16(values: Float32Array): Uint16Array {
   return out;
 }
 
-/** Encodes float32 values as BF16 bits (round to nearest, ties to even). */
+/**
+ * Encodes float32 values as BF16 bits (round to nearest, ties to even). A NaN keeps its sign and top
+ * payload bits with the quiet bit set (0x7f800001 -> 0x7fc0, 0xffc12345 -> 0xffc1). torch 1.13 is not
+ * consistent here, so no single torch result is matched: its scalar `c10::BFloat16` conversion gives
+ * 0x7fc0 for every NaN, while `tensor.bfloat16()` on CPU (the vectorized path) gives 0xffff.
+ */
 export function encodeBf16(values: Float32Array): Uint16Array {
   const w = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
