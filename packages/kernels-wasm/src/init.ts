@@ -60,6 +60,26 @@ export interface InitWasmOptions extends WasmLoadOptions {
  */
 export const MAX_WASM_THREADS = 64;
 
+/**
+ * One module per process: a later {@link initWasmBackend} call may repeat the first call's load
+ * options (or omit them) but not change them, since they could not take effect. Throws `E_WASM_ARG`
+ * naming the option (tfjs-backend-wasm likewise refuses `setWasmPaths` after its backend started).
+ */
+const shown = (v: unknown): string => (v == null ? 'unset' : typeof v === 'object' ? describeValue(v) : JSON.stringify(v));
+
+function checkSameLoad(opts: InitWasmOptions): void {
+  for (const key of ['simd', 'threads', 'wasmBytes', 'wasmPaths'] as const) {
+    const now = opts[key], first = lastOptions[key];
+    // unset simd / threads mean true (the defaults), so `true` repeats an unset first call
+    const same = now === first || (now === true && first == null && (key === 'simd' || key === 'threads'));
+    if (now == null || same) continue;
+    throw new WasmKernelError(
+      'E_WASM_ARG',
+      `initWasmBackend: the kernels are already ${loaded ? 'loaded' : 'loading'} with ${key}: ${shown(first)}, so ${key}: ${shown(now)} cannot take effect (one module per process); pass load options to the first call only`,
+    );
+  }
+}
+
 /** Throws `E_WASM_ARG` naming the option unless `threads` and `threadStartTimeoutMs` are usable. */
 function checkThreadOptions(opts: InitWasmOptions): void {
   const t = opts.threads;
@@ -121,7 +141,8 @@ async function cpuCount(): Promise<number> {
 /**
  * Loads the kernels (SIMD build when `WebAssembly.validate` accepts it, else scalar), registers the
  * `'wasm'` backend and its kernels in @gorch/tensor, and by default makes it active. Idempotent;
- * concurrent calls share one load. Worker threads get `threadStartTimeoutMs` to start, else init
+ * concurrent calls share one load, and a later call that would change a load option (`simd`,
+ * `threads`, `wasmBytes`, `wasmPaths`) is an `E_WASM_ARG` error rather than silently ignored. Worker threads get `threadStartTimeoutMs` to start, else init
  * continues single-threaded (never hangs). Throws `WasmKernelError` `E_WASM_LOAD` when the bytes
  * cannot be found or compiled or are not the gorch kernels build of their slot (bytes in
  * `wasmBytes.threads` that are not the threads build only turn threads off), `E_WASM_ARG` for an
@@ -132,9 +153,12 @@ export async function initWasmBackend(opts: InitWasmOptions = {}): Promise<WasmC
   opts ??= {};
   checkLoadOptions(opts, 'initWasmBackend');
   checkThreadOptions(opts);
+  if (loaded !== null || loading !== null) checkSameLoad(opts);
   if (loaded === null) {
-    lastOptions = opts;
-    loading ??= loadModule(opts);
+    if (loading === null) {
+      lastOptions = opts;
+      loading = loadModule(opts);
+    }
     try {
       loaded = await loading;
     } finally {

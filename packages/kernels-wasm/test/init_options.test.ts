@@ -59,4 +59,16 @@ describe('initWasmBackend options', () => {
     expect(maxErr).toBeLessThan(1e-3);
     expect(maxAbs).toBeGreaterThan(1);
   });
+
+  it('refuses a later call that would change a load option, and accepts repeats', async () => {
+    const caps = await initWasmBackend({ threads: 2 }); // the same threads option again: fine
+    expect(caps.source).toBe('wasmBytes.simd');
+    await expect(initWasmBackend({ setActive: false, simd: true })).resolves.toMatchObject({ loaded: true }); // simd unset first: true repeats it
+    for (const [opts, msg] of [
+      [{ threads: false }, 'already loaded with threads: 2, so threads: false cannot take effect'],
+      [{ simd: false }, 'already loaded with simd: unset, so simd: false cannot take effect'],
+      [{ wasmPaths: '/elsewhere/' }, 'wasmPaths: "/elsewhere/" cannot take effect'],
+    ] as const) await expect(initWasmBackend(opts)).rejects.toMatchObject({ code: 'E_WASM_ARG', message: expect.stringContaining(msg) });
+    expect(capabilities().threadCount).toBe(1); // unchanged by the refused calls
+  });
 });

@@ -26,6 +26,7 @@ const ops: Record<string, (...xs: g.Tensor[]) => g.Tensor> = {
   triu: (x) => g.triu(x),
   where_same: (c, a, b) => g.where(c, a, b),
   where_broadcast: (c, a, b) => g.where(c, a, b),
+  where_mixed_dtypes: (c, a, b) => g.where(c, a, b),
   masked_fill_causal: (x, m) => g.maskedFill(x, m, -Infinity),
   gather: (x, i) => g.gather(x, 1, i),
   index_select: (x, i) => g.indexSelect(x, 0, i),

@@ -1,4 +1,4 @@
-import { arange, engine, eq, KernelName, mul, reshape } from '@gorch/tensor';
+import { arange, engine, eq, ge, KernelName, max, mul, reshape, where } from '@gorch/tensor';
 import type { GradConfig } from '../grad_registry';
 
 /** Attributes of the MaxPool2D kernel. */
@@ -10,9 +10,11 @@ interface MaxPool2DAttrs {
 }
 
 /**
- * d maxPool2d: each window's gradient goes to its FIRST maximum (row-major within the window), as
- * PyTorch's max_pool2d backward routes it through the saved argmax indices; overlapping windows sum.
- * Written as im2col (padding -Infinity, so it never wins) → one-hot of the argmax → col2im.
+ * d maxPool2d: each window's gradient goes to the element the forward returned, as PyTorch's
+ * max_pool2d backward routes it through the saved indices: the window's LAST NaN if it holds one
+ * (its rule `v > max || isnan(v)` lets every NaN take over), else its FIRST maximum (row-major within
+ * the window); overlapping windows sum. Written as im2col (padding -Infinity, so it never wins) →
+ * one-hot of that position → col2im.
  */
 export const maxPool2dGrad: GradConfig<MaxPool2DAttrs> = {
   kernelName: KernelName.MaxPool2D,
@@ -22,8 +24,10 @@ export const maxPool2dGrad: GradConfig<MaxPool2DAttrs> = {
       const [kh, kw] = attrs.kernelSize;
       const L = dy.shape[2] * dy.shape[3];
       const cols = reshape(engine.runKernel(KernelName.Im2Col, [x], { ...attrs, padValue: -Infinity }), [N, C, kh * kw, L]);
-      const first = engine.runKernel(KernelName.ArgMax, [cols], { axis: 2, keepdim: true }); // [N, C, 1, L]
-      const oneHot = eq(reshape(arange(kh * kw), [1, 1, kh * kw, 1]), first);
+      const position = reshape(arange(kh * kw), [1, 1, kh * kw, 1]);
+      const firstMax = engine.runKernel(KernelName.ArgMax, [cols], { axis: 2, keepdim: true }); // [N, C, 1, L]
+      const lastNaN = max(where(eq(cols, cols), -1, position), 2, true); // NaN ≠ NaN; -1: none
+      const oneHot = eq(position, where(ge(lastNaN, 0), lastNaN, firstMax));
       const dcols = mul(oneHot, reshape(dy, [N, C, 1, L]));
       return engine.runKernel(KernelName.Col2Im, [reshape(dcols, [N, C * kh * kw, L])], { ...attrs, inputShape: [...x.shape] });
     },

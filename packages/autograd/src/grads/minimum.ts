@@ -1,5 +1,5 @@
-import { KernelName, lt } from '@gorch/tensor';
+import { gt, KernelName } from '@gorch/tensor';
 import { elementwiseExtremum } from './maximum';
 
-/** Gradient of element-wise `minimum(a, b)`. */
-export const minimumGrad = elementwiseExtremum(KernelName.Minimum, lt);
+/** Gradient of element-wise `minimum(a, b)`: an operand above the other gets none. */
+export const minimumGrad = elementwiseExtremum(KernelName.Minimum, gt);

@@ -1,8 +1,11 @@
-import { gt, KernelName, where } from '@gorch/tensor';
+import { KernelName, le, where } from '@gorch/tensor';
 import type { GradConfig } from '../grad_registry';
 
-/** d relu(x) = dy where x > 0, else 0 (0 at x = 0, as PyTorch's `threshold_backward`). */
+/**
+ * d relu(x) = 0 where x ≤ 0, else dy: PyTorch's `threshold_backward(grad, result, 0)`, i.e.
+ * `result <= 0 ? 0 : grad`, so x = 0 gets 0 and a NaN (which compares false) passes dy through.
+ */
 export const reluGrad: GradConfig = {
   kernelName: KernelName.Relu,
-  gradFunc: ([dy], { inputs: [x] }) => [() => where(gt(x, 0), dy, 0)],
+  gradFunc: ([dy], { inputs: [x] }) => [() => where(le(x, 0), 0, dy)],
 };

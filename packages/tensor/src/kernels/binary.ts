@@ -94,8 +94,9 @@ export const binaryKernels: KernelConfig[] = [
   binaryKernel(KernelName.Mul, (x, y) => x * y, promote, mulLoops),
   binaryKernel(KernelName.Div, (x, y) => x / y, toFloat, divLoops),
   binaryKernel(KernelName.Pow, Math.pow, promote),
-  // torch.maximum / minimum: NaN if either is NaN (0x7fc00000, torch's scalar path; its vector path
-  // gives 0xffffffff), else `a` unless `b` is strictly beyond it, so (-0, +0) gives -0 and (+0, -0) +0
+  // torch.maximum / minimum as its scalar loop: NaN if either is NaN (0x7fc00000), else `a` unless `b`
+  // is strictly beyond it, so (-0, +0) gives -0 and (+0, -0) +0. (torch's vectorized loop, which
+  // handles all but the tail of longer inputs, gives 0xffffffff and `b` on ties: position-dependent.)
   binaryKernel(KernelName.Maximum, (x, y) => (x !== x || y !== y ? NaN : y > x ? y : x), promote),
   binaryKernel(KernelName.Minimum, (x, y) => (x !== x || y !== y ? NaN : y < x ? y : x), promote),
   binaryKernel(KernelName.Equal, (x, y) => (x === y ? 1 : 0), toInt),

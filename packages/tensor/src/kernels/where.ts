@@ -1,5 +1,5 @@
-import { bitsOf, makeArray, promoteTypes, type TypedArray } from '../dtype';
-import { readInput, type KernelConfig } from '../kernel_registry';
+import { bitsOf, makeArray, promoteTypes } from '../dtype';
+import { readInput, type KernelConfig, type TensorInfo } from '../kernel_registry';
 import { KernelName } from '../kernel_names';
 import { broadcastShapes, sizeOf } from '../shape';
 import { broadcastIndex, isSuffix, result } from './util';
@@ -15,10 +15,9 @@ export const whereKernel: KernelConfig = {
     const n = sizeOf(shape);
     const c = readInput(ci);
     const values = makeArray(dtype, n);
-    // same dtypes: select bit patterns ({@link bitsOf}); mixed: convert int32 values to float32
-    const same = ai.dtype === dtype && bi.dtype === dtype;
-    const view = (t: TypedArray): TypedArray => (same ? bitsOf(t) : t);
-    const a = view(readInput(ai)), b = view(readInput(bi)), out = view(values);
+    // select bit patterns ({@link bitsOf}); an int32 operand of a float32 result is converted first
+    const operand = (t: TensorInfo): Int32Array => bitsOf(t.dtype === dtype ? readInput(t) : Float32Array.from(readInput(t)));
+    const a = operand(ai), b = operand(bi), out = bitsOf(values);
     if (c.length === n && a.length === n && b.length === n) {
       for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? a[i] : b[i];
     } else if (a.length === 1 && b.length === n && c.length > 0 && isSuffix(ci.shape, shape)) {
