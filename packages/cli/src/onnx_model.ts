@@ -39,8 +39,8 @@ export function onnxModelConfig(onnxFile: string): GPT2Config {
 
 /**
  * Loads a GPT-2 whose weights are the initializers of an ONNX export with Hugging Face names (e.g.
- * onnxruntime-genai's `past.onnx`): io-onnx's `loadONNX` + `onnxToStateDict` (LayerNorm weights and
- * biases the exporter folded away are filled with ones and zeros), then gpt2's
+ * onnxruntime-genai's `past.onnx`): io-onnx's `loadONNX` + `onnxToStateDict` (tensors the exporter
+ * folded away are filled: LayerNorm weights with ones, biases with zeros), then gpt2's
  * `loadGPT2Verbose(checkpointFromStateDict(...), cfg)`. Eval mode, `lm_head` tied to `wte`.
  *
  * @param cfg architecture; default {@link onnxModelConfig}

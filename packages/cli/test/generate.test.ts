@@ -19,7 +19,7 @@ const TRAINED = 'what is the capital of france? the capital of france is paris';
 describe('gorch generate (embedded default model)', () => {
   it('prints the default prompt and streams its trained completion', async () => {
     const r = await runCli('generate');
-    expect(r.stderr).toMatch(/gpt2: 1 layers, n_embd 20, 1 heads, 12,040 parameters/);
+    expect(r.stderr).toMatch(/gpt2: 1 layer, n_embd 20, 1 head, 12,040 parameters/);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${TRAINED}\n`);
     expect(r.writes.length).toBeGreaterThan(3); // prompt, then piece by piece

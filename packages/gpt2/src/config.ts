@@ -166,10 +166,54 @@ export function configFromJSON(json: unknown, source = 'config.json'): GPT2Confi
   return cfg;
 }
 
-/** Checks the invariants of a {@link GPT2Config} (positive sizes, C divisible by H, one kind per layer). */
+/** The integer fields of a {@link GPT2Config}. */
+const INT_FIELDS = ['vocabSize', 'nEmbd', 'nHead', 'nLayer', 'nPositions', 'nInner', 'windowSize'] as const;
+
+/** The fields a {@link GPT2Config} cannot lack (`bosTokenId` / `eosTokenId` are optional). */
+const REQUIRED = [
+  'modelType', ...INT_FIELDS, 'layerNormEpsilon', 'activation', 'scaleAttnWeights', 'attentionLayers', 'qkvBias', 'tieWordEmbeddings',
+] as const;
+
+/** Keys that only a Hugging Face `config.json` object has, never a {@link GPT2Config}. */
+const HF_KEYS = ['model_type', 'vocab_size', 'n_embd', 'n_head', 'n_layer', 'n_positions', 'n_ctx', 'hidden_size', 'num_heads', 'num_layers'];
+
+/**
+ * Checks that `cfg` is a whole {@link GPT2Config} (every field present, with its type) and its
+ * invariants (positive sizes, C divisible by H, one attention kind per layer). A Hugging Face
+ * `config.json` object (`n_embd`, `vocab_size`, ...) is not one: the message then says to convert
+ * it with {@link configFromJSON}.
+ *
+ * @param source names the config in messages
+ * @throws ConfigError listing every missing field, or naming the first invalid one
+ */
 export function validateConfig(cfg: GPT2Config, source = 'GPT2Config'): void {
-  for (const k of ['vocabSize', 'nEmbd', 'nHead', 'nLayer', 'nPositions', 'nInner', 'windowSize'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] <= 0) throw new ConfigError(`${source}: ${k} must be a positive integer, got ${cfg[k]}`);
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) {
+    throw new ConfigError(`${source}: a GPT2Config must be an object, got ${cfg === null ? 'null' : Array.isArray(cfg) ? 'an array' : typeof cfg}`);
+  }
+  const c = cfg as unknown as Record<string, unknown>;
+  const hf = HF_KEYS.filter((k) => k in c);
+  const hint = hf.length > 0
+    ? ` (it has the Hugging Face config.json field${hf.length > 1 ? 's' : ''} ${hf.join(', ')}: convert such an object with configFromJSON(json))`
+    : '';
+  const missing = REQUIRED.filter((k) => c[k] === undefined);
+  if (missing.length > 0) throw new ConfigError(`${source}: missing ${missing.join(', ')}${hint}`);
+  const bad = (field: string, want: string): ConfigError =>
+    new ConfigError(`${source}: ${field} must be ${want}, got ${typeof c[field] === 'number' ? String(c[field]) : JSON.stringify(c[field])}${hint}`);
+  if (c.modelType !== 'gpt2' && c.modelType !== 'gpt_neo') throw bad('modelType', `'gpt2' or 'gpt_neo'`);
+  for (const k of INT_FIELDS) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw bad(k, 'a positive integer');
+  }
+  if (typeof c.layerNormEpsilon !== 'number' || !(c.layerNormEpsilon > 0) || !Number.isFinite(c.layerNormEpsilon)) throw bad('layerNormEpsilon', 'a positive number');
+  if (typeof c.activation !== 'string') throw bad('activation', 'a string such as "gelu_new"');
+  for (const k of ['scaleAttnWeights', 'qkvBias', 'tieWordEmbeddings'] as const) {
+    if (typeof c[k] !== 'boolean') throw bad(k, 'a boolean');
+  }
+  for (const k of ['bosTokenId', 'eosTokenId'] as const) {
+    if (c[k] !== undefined && !Number.isInteger(c[k])) throw bad(k, 'an integer token id or undefined');
+  }
+  if (!Array.isArray(c.attentionLayers) || c.attentionLayers.some((l) => l !== 'global' && l !== 'local')) {
+    throw bad('attentionLayers', `a list of 'global' / 'local', one per layer`);
   }
   if (cfg.nEmbd % cfg.nHead !== 0) throw new ConfigError(`${source}: nEmbd ${cfg.nEmbd} is not divisible by nHead ${cfg.nHead}`);
   if (cfg.attentionLayers.length !== cfg.nLayer) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tensor, type Tensor } from '@gorch/tensor';
 import { findWeights, openCheckpoint, type CheckpointSource } from './checkpoint';
-import { configFromJSON, parameterCount, type GPT2Config } from './config';
+import { configFromJSON, parameterCount, validateConfig, type GPT2Config } from './config';
 import { CheckpointError, ConfigError } from './errors';
 import type { HostTensor } from './host_tensor';
 import { checkSources, floatTensor, planLayout, type ParamPlan } from './layout';
@@ -50,14 +50,20 @@ export interface LoadSummary {
 /** Where {@link loadGPT2} takes weights from: a checkpoint folder or file, or an opened / in-memory source. */
 export type GPT2Weights = string | CheckpointSource;
 
-async function open(from: GPT2Weights, cfg: GPT2Config | undefined): Promise<{ src: CheckpointSource; config: GPT2Config }> {
+async function open(from: GPT2Weights, cfg: GPT2Config | undefined, fn: string): Promise<{ src: CheckpointSource; config: GPT2Config }> {
   if (typeof from !== 'string') {
-    if (cfg === undefined) {
+    try {
+      if (cfg === undefined) throw new ConfigError(`${from.file}: loading from a CheckpointSource needs a GPT2Config (there is no config.json to read)`);
+      // before any layout is planned: a config.json-style object would otherwise surface as
+      // shape errors against undefined sizes
+      validateConfig(cfg, `${fn}: cfg`);
+    } catch (e) {
       await from.close();
-      throw new ConfigError(`${from.file}: loading from a CheckpointSource needs a GPT2Config (there is no config.json to read)`);
+      throw e;
     }
     return { src: from, config: cfg };
   }
+  if (cfg !== undefined) validateConfig(cfg, `${fn}: cfg`);
   const { dir, file } = findWeights(from);
   const config = cfg ?? configFromPretrained(dir);
   return { src: await openCheckpoint(file), config };
@@ -69,7 +75,7 @@ function planDtype(plan: ParamPlan, src: CheckpointSource): CheckpointDtype {
 }
 
 async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: LoadGPT2Options, fn: string): Promise<{ model: GPT2LMHeadModel; summary: LoadSummary }> {
-  const { src, config } = await open(from, cfg);
+  const { src, config } = await open(from, cfg, fn);
   const file = src.file;
   let model: GPT2LMHeadModel | undefined;
   try {
@@ -132,7 +138,9 @@ async function load(from: GPT2Weights, cfg: GPT2Config | undefined, options: Loa
  *
  * @param cfg architecture; default read from `config.json` ({@link configFromPretrained})
  * @param options see {@link LoadGPT2Options}
- * @throws ConfigError (also: a CheckpointSource without `cfg`), CheckpointError, PickleError,
+ * @throws ConfigError (also: a CheckpointSource without `cfg`, or a `cfg` that is not a whole
+ *   {@link GPT2Config}, e.g. a config.json object: the message lists the missing fields and points to
+ *   `configFromJSON`), CheckpointError, PickleError,
  *   TensorLayoutError (a missing or mis-shaped tensor: the message names the key, the expected and
  *   the found shape; or `E_UNEXPECTED_TENSOR` listing the weights of layers past the config's
  *   `n_layer`: a config with fewer layers than the checkpoint is refused, not truncated),
@@ -166,7 +174,8 @@ export async function loadGPT2Verbose(from: GPT2Weights, cfg?: GPT2Config, log: 
 
 /**
  * The one-line description {@link loadGPT2Verbose} prints:
- * `<model_type>: <n> layers, n_embd <C>, <H> heads, <count> parameters (<file>[, <dtypes>][; <storage>][; <k> unused keys])`,
+ * `<model_type>: <n> layers, n_embd <C>, <H> heads, <count> parameters (<file>[, <dtypes>][; <storage>][; <k> unused keys])`
+ * (`1 layer`, `1 head`, `1 unused key` in the singular),
  * where `<dtypes>` lists the checkpoint's parameter dtypes, most elements first, only when they are
  * not all float32 (`model.safetensors, bfloat16`).
  */
@@ -176,6 +185,7 @@ export function summaryLine(cfg: GPT2Config, s: LoadSummary): string {
   const dtypes = Object.entries(s.sourceDtypes ?? {}).sort((a, b) => b[1] - a[1]).map(([d]) => d);
   const dt = dtypes.length > 0 && !(dtypes.length === 1 && dtypes[0] === 'float32') ? `, ${dtypes.join(' + ')}` : '';
   const storage = s.storage ? `; ${s.storage}` : '';
-  const unused = s.unusedKeys.length > 0 ? `; ${s.unusedKeys.length} unused keys` : '';
-  return `${cfg.modelType}: ${cfg.nLayer} layers${attn}, n_embd ${cfg.nEmbd}, ${cfg.nHead} heads, ${s.parameters.toLocaleString('en-US')} parameters (${basename(s.file)}${dt}${storage}${unused})`;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const unused = s.unusedKeys.length > 0 ? `; ${count(s.unusedKeys.length, 'unused key')}` : '';
+  return `${cfg.modelType}: ${count(cfg.nLayer, 'layer')}${attn}, n_embd ${cfg.nEmbd}, ${count(cfg.nHead, 'head')}, ${s.parameters.toLocaleString('en-US')} parameters (${basename(s.file)}${dt}${storage}${unused})`;
 }

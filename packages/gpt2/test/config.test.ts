@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configFromJSON, gpt2Small, parameterCount, tinyStories1M } from '../src/config';
+import { configFromJSON, gpt2Small, parameterCount, tinyStories1M, validateConfig, type GPT2Config } from '../src/config';
 import { ConfigError } from '../src/errors';
 
 const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
@@ -38,6 +38,20 @@ describe('configFromJSON', () => {
     expect(() => configFromJSON({ vocab_size: -1, n_embd: 8, n_head: 2, n_layer: 1, n_positions: 4 })).toThrow(ConfigError);
     expect(() => configFromJSON({ model_type: 'gpt_neo', vocab_size: 5, hidden_size: 4, num_heads: 1, num_layers: 3, max_position_embeddings: 8, attention_types: [[['global', 'local'], 1]] })).toThrow(/2 layers but num_layers is 3/);
     expect(() => configFromJSON({ vocab_size: 10, n_embd: 8, n_head: 2, n_layer: 1, n_positions: 4, scale_attn_by_inverse_layer_idx: true })).toThrow(/not supported/);
+  });
+});
+
+describe('validateConfig', () => {
+  it('lists missing fields, names a bad one, and points a config.json object to configFromJSON', () => {
+    expect(() => validateConfig(gpt2Small())).not.toThrow();
+    const partial = { ...gpt2Small(), nHead: undefined, attentionLayers: undefined } as unknown as GPT2Config;
+    expect(() => validateConfig(partial, 'cfg')).toThrow(new ConfigError('cfg: missing nHead, attentionLayers'));
+    expect(() => validateConfig({ ...gpt2Small(), nPositions: 1.5 }, 'cfg')).toThrow(/^cfg: nPositions must be a positive integer, got 1.5$/);
+    expect(() => validateConfig({ ...gpt2Small(), modelType: 'llama' as 'gpt2' }, 'cfg')).toThrow(/^cfg: modelType must be 'gpt2' or 'gpt_neo', got "llama"$/);
+    expect(() => validateConfig({ ...gpt2Small(), qkvBias: 1 as unknown as boolean }, 'cfg')).toThrow(/^cfg: qkvBias must be a boolean, got 1$/);
+    expect(() => validateConfig(null as unknown as GPT2Config, 'cfg')).toThrow(/^cfg: a GPT2Config must be an object, got null$/);
+    const hf = { model_type: 'gpt2', n_embd: 8 } as unknown as GPT2Config;
+    expect(() => validateConfig(hf, 'cfg')).toThrow(/^cfg: missing modelType, .* \(it has the Hugging Face config\.json fields model_type, n_embd: convert such an object with configFromJSON\(json\)\)$/);
   });
 });
 

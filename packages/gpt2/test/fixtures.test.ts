@@ -61,7 +61,7 @@ describe.skipIf(!has)('other fixtures load', () => {
     expect(model.isTied).toBe(true);
     // 50257*2 (wte) + 1024*2 (wpe) + 74 (block) + 4 (ln_f), as counted by nn's numParameters()
     expect(model.numParameters()).toBe(102_640);
-    expect(lines).toEqual(['gpt2: 1 layers, n_embd 2, 1 heads, 102,640 parameters (model.safetensors)']);
+    expect(lines).toEqual(['gpt2: 1 layer, n_embd 2, 1 head, 102,640 parameters (model.safetensors)']);
     expect(generate(model, [50256, 15496], 3)).toHaveLength(5);
   });
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadSafetensors } from '@gorch/io-safetensors';
 import {
-  checkpointFromStateDict, CheckpointError, ConfigError, configFromPretrained, generate, loadGPT2, loadGPT2Verbose,
+  checkpointFromStateDict, CheckpointError, ConfigError, configFromJSON, configFromPretrained, generate, loadGPT2, loadGPT2Verbose,
   TensorLayoutError, type HostTensor,
 } from '../src/index';
 
@@ -63,6 +63,25 @@ describe.skipIf(!has)('loadGPT2(checkpointFromStateDict(...), cfg)', () => {
 
     const ints = new Map(sd).set('transformer.ln_f.weight', { shape: [32], data: new Int32Array(32) });
     await expect(loadGPT2(checkpointFromStateDict(ints, 'sd'), cfg)).rejects.toThrow(/sd: tensor "transformer\.ln_f\.weight" has an integer dtype/);
+  });
+
+  it('refuses a config.json-style object as cfg, naming the missing fields (not a shape error)', async () => {
+    const load = loadGPT2 as (src: unknown, cfg?: unknown) => Promise<unknown>;
+    const hfConfig = { n_embd: 32, n_head: 4, n_layer: 5, vocab_size: 1000, n_positions: 512 };
+    const err = await load(checkpointFromStateDict(await stateDict(), 'sd'), hfConfig).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ code: 'E_CONFIG' });
+    expect((err as Error).message).toBe(
+      'loadGPT2: cfg: missing modelType, vocabSize, nEmbd, nHead, nLayer, nPositions, nInner, windowSize, layerNormEpsilon, activation, '
+      + 'scaleAttnWeights, attentionLayers, qkvBias, tieWordEmbeddings (it has the Hugging Face config.json fields vocab_size, n_embd, '
+      + 'n_head, n_layer, n_positions: convert such an object with configFromJSON(json))',
+    );
+    // a path with a cfg is checked too, before any file is opened
+    await expect(load(dir, { ...configFromPretrained(dir), nEmbd: undefined })).rejects.toThrow(/^loadGPT2: cfg: missing nEmbd$/);
+    await expect(load(dir, { ...configFromPretrained(dir), vocabSize: 0 })).rejects.toThrow('loadGPT2: cfg: vocabSize must be a positive integer, got 0');
+    // what the message points to works
+    const model = await loadGPT2(checkpointFromStateDict(await stateDict(), 'sd'), configFromJSON({ model_type: 'gpt2', ...hfConfig }));
+    expect(generate(model, cases[1][0], 6)).toEqual(cases[1][1]);
   });
 
   it('needs a config with a CheckpointSource', async () => {
